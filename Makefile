@@ -1,0 +1,76 @@
+# 工会通讯 site generator.  Every target that needs Python depends on `install`,
+# which creates .venv and installs the pinned requirements only when needed.
+
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PELICAN := $(BIN)/pelican
+PYTHON := $(BIN)/python
+
+BASEDIR := $(CURDIR)
+INPUTDIR := $(BASEDIR)/content
+OUTPUTDIR := $(BASEDIR)/output
+CONFFILE := $(BASEDIR)/pelicanconf.py
+PUBLISHCONF := $(BASEDIR)/publishconf.py
+
+PORT ?= 8000
+BIND ?= 127.0.0.1
+SRC ?=
+DEST ?= content/articles
+Q ?=
+JSON ?=
+BENCH_N ?= 1000
+PYTEST_ARGS ?=
+
+STAMP := $(VENV)/.installed
+
+.PHONY: help install html clean regenerate serve devserver publish test lint import search tags bench
+
+help:
+	@echo 'make html                 build the site into output/ (sets up .venv on first use)'
+	@echo 'make test                 run every test (unit, build and browser tests)'
+	@echo 'make devserver            preview at http://$(BIND):$(PORT)/, rebuilding on change'
+	@echo 'make serve                serve output/ at http://$(BIND):$(PORT)/'
+	@echo 'make regenerate           rebuild on every change'
+	@echo 'make publish              production build; fails on any error or warning'
+	@echo 'make import SRC=... [DEST=content/articles]   turn bulletin pages into draft articles'
+	@echo 'make search Q=... [JSON=1]                     search the editors index'
+	@echo 'make tags                 review table of region and topic tags'
+	@echo 'make bench [BENCH_N=1000] build and search benchmarks'
+	@echo 'make lint                 static checks'
+	@echo 'make clean                remove output/'
+
+$(STAMP): requirements.txt
+	test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+html: install
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE)
+
+clean:
+	rm -rf $(OUTPUTDIR)
+
+regenerate: install
+	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE)
+
+serve: install
+	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) -b $(BIND)
+
+devserver: install
+	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) -b $(BIND)
+
+publish: install
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) --fatal warnings
+
+test: install
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PYTHON) -m compileall -q plugins importer tests pelicanconf.py publishconf.py
+
+import: install
+	@test -n "$(SRC)" || { echo 'usage: make import SRC=<file-or-dir> [DEST=content/articles] [FORCE=1]'; exit 2; }
+	$(PYTHON) -m importer "$(SRC)" --dest "$(DEST)" $(if $(FORCE),--force,)

@@ -1,0 +1,86 @@
+"""One analysis per article, cached by the hash of its text.
+
+The Whoosh index and the static export are both built from these numbers,
+so the command line and the browser rank from identical statistics.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+
+import union_text
+
+from .records import ArticleRecord
+
+
+@dataclass
+class FieldAnalysis:
+    words: dict[str, int]  # word term → frequency (sub-words included)
+    word_len: int  # number of word positions (BM25 length of the word fields)
+    bigrams: dict[str, list[int]]  # bigram → character offsets in this field
+    unigrams: dict[str, int]  # single character → frequency
+    char_len: int  # number of word characters (BM25 length of the net fields)
+
+
+@dataclass
+class DocAnalysis:
+    text_hash: str
+    title_len: int  # characters in the title (body offsets are shifted by title_len + 1)
+    title: FieldAnalysis
+    body: FieldAnalysis
+
+
+def analyze_field(text: str) -> FieldAnalysis:
+    folded = union_text.fold(text)
+    tokens = union_text.segment(folded)
+    words = Counter(token.text for token in tokens)
+    word_len = (tokens[-1].pos + 1) if tokens else 0
+    bigrams: dict[str, list[int]] = {}
+    for gram, offset in union_text.bigrams(folded):
+        bigrams.setdefault(gram, []).append(offset)
+    unigrams = Counter(char for char, _ in union_text.unigrams(folded))
+    return FieldAnalysis(dict(words), word_len, bigrams, dict(unigrams), sum(unigrams.values()))
+
+
+def analyze_record(record: ArticleRecord) -> DocAnalysis:
+    return DocAnalysis(
+        text_hash=record.text_hash(),
+        title_len=len(record.title),
+        title=analyze_field(record.title),
+        body=analyze_field(record.body),
+    )
+
+
+class AnalysisCache:
+    """Pickled analyses under `directory`, keyed by text hash and analyzer fingerprint."""
+
+    def __init__(self, directory: str):
+        self.directory = os.path.join(directory, union_text.analyzer_fingerprint())
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, text_hash: str) -> str:
+        return os.path.join(self.directory, text_hash[:2], text_hash + ".pickle")
+
+    def get(self, record: ArticleRecord) -> DocAnalysis:
+        text_hash = record.text_hash()
+        path = self._path(text_hash)
+        try:
+            with open(path, "rb") as handle:
+                analysis = pickle.load(handle)
+            self.hits += 1
+            return analysis
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+            pass
+        analysis = analyze_record(record)
+        self.misses += 1
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(analysis, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+        return analysis

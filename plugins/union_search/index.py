@@ -1,0 +1,252 @@
+"""The editors' Whoosh index: lean schema, pre-analysed tokens, atomic swap, incremental.
+
+Layout of the index directory (SEARCH_INDEX_PATH):
+    current -> gen-<id>/    symlink, swapped with os.replace (atomic)
+    gen-<id>/               Whoosh files + stats.json
+A build copies the current generation aside, updates the copy (only articles
+whose content hash changed are re-indexed), then swaps the symlink: a build
+killed at any point leaves `current` pointing at a complete index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import struct
+import tempfile
+import time
+from dataclasses import dataclass
+
+from whoosh import columns, fields, formats, index as whoosh_index
+
+import union_text
+
+from .analysis import DocAnalysis
+from .records import ArticleRecord, facet_values
+
+CURRENT = "current"
+STATS_FILE = "stats.json"
+INDEX_NAME = "MAIN"
+LENS = struct.Struct("<5I")  # title word len, body word len, title char len, body char len, title length
+
+
+class IndexMissing(RuntimeError):
+    """No built index at the configured path."""
+
+
+class PreAnalyzed(fields.FieldType):
+    """A field fed with already analysed terms: {term: positions} or {term: frequency}."""
+
+    indexed = True
+    stored = False
+    scorable = True
+
+    def __init__(self, positions: bool = False):
+        self.format = formats.Positions() if positions else formats.Frequency()
+        self.vector = None
+        self.analyzer = None
+        self.column_type = None
+
+    def index(self, value, **kwargs):
+        encode = self.format.encode
+        if isinstance(self.format, formats.Positions):
+            for term, poslist in value.items():
+                yield term.encode("utf-8"), len(poslist), float(len(poslist)), encode(poslist)
+        else:
+            for term, freq in value.items():
+                yield term.encode("utf-8"), freq, float(freq), encode(freq)
+
+
+WORD_FIELDS = ("title_w", "body_w")
+BIGRAM_FIELDS = ("title_b", "body_b")
+UNIGRAM_FIELDS = ("title_u", "body_u")
+FACETS = ("region", "topic", "year")
+
+
+def make_schema() -> fields.Schema:
+    return fields.Schema(
+        key=fields.ID(unique=True, stored=False),
+        key_col=fields.COLUMN(columns.VarBytesColumn()),
+        hash_col=fields.COLUMN(columns.VarBytesColumn()),
+        lens_col=fields.COLUMN(columns.VarBytesColumn()),
+        doc=fields.STORED(),
+        title_w=PreAnalyzed(),
+        body_w=PreAnalyzed(),
+        title_b=PreAnalyzed(positions=True),
+        body_b=PreAnalyzed(positions=True),
+        title_u=PreAnalyzed(),
+        body_u=PreAnalyzed(),
+        region=PreAnalyzed(),
+        topic=PreAnalyzed(),
+        year=PreAnalyzed(),
+    )
+
+
+def document_fields(record: ArticleRecord, analysis: DocAnalysis) -> dict:
+    t, b = analysis.title, analysis.body
+    lens = LENS.pack(t.word_len, b.word_len, t.char_len, b.char_len, analysis.title_len)
+    stored = {
+        "url": record.url, "title": record.title, "date": record.date, "body": record.body,
+        "regions": list(record.regions), "topics": list(record.topics), "summary": record.summary,
+    }
+    return dict(
+        key=record.url,
+        key_col=record.url.encode("utf-8"),
+        hash_col=record.content_hash().encode("ascii"),
+        lens_col=lens,
+        doc=stored,
+        title_w=t.words, body_w=b.words,
+        title_b=t.bigrams, body_b=b.bigrams,
+        title_u=t.unigrams, body_u=b.unigrams,
+        region={union_text.fold(v): 1 for v in facet_values(record.regions)},
+        topic={union_text.fold(v): 1 for v in facet_values(record.topics)},
+        year={record.year: 1} if record.year else {},
+    )
+
+
+def current_path(index_dir: str) -> str:
+    return os.path.join(index_dir, CURRENT)
+
+
+def open_current(index_dir: str):
+    path = current_path(index_dir)
+    if not os.path.isdir(path):
+        raise IndexMissing(
+            f"no search index at {index_dir}: build the site first (make html)"
+        )
+    return whoosh_index.open_dir(os.path.realpath(path), indexname=INDEX_NAME)
+
+
+def read_stats(index_dir: str) -> dict:
+    with open(os.path.join(current_path(index_dir), STATS_FILE), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def existing_hashes(ix) -> dict[str, str]:
+    with ix.reader() as reader:
+        keys = reader.column_reader("key_col")
+        hashes = reader.column_reader("hash_col")
+        return {keys[d].decode("utf-8"): hashes[d].decode("ascii") for d in reader.all_doc_ids()}
+
+
+def collect_stats(ix) -> dict:
+    sums = [0, 0, 0, 0]
+    count = 0
+    with ix.reader() as reader:
+        lens = reader.column_reader("lens_col")
+        for docnum in reader.all_doc_ids():
+            values = LENS.unpack(lens[docnum])
+            for i in range(4):
+                sums[i] += values[i]
+            count += 1
+    avg = [(s / count) if count else 0.0 for s in sums]
+    return {
+        "doc_count": count,
+        "avg_title_words": avg[0], "avg_body_words": avg[1],
+        "avg_title_chars": avg[2], "avg_body_chars": avg[3],
+        "analyzer": union_text.analyzer_fingerprint(),
+    }
+
+
+@dataclass
+class IndexUpdate:
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    path: str
+    seconds: float
+
+
+def update_index(index_dir: str, records: list[ArticleRecord], analyze) -> IndexUpdate:
+    """Bring the index at `index_dir` in line with `records`.
+
+    `analyze(record)` returns the record's DocAnalysis (normally through the
+    cache); it is called only for new or changed articles.
+    """
+    started = time.monotonic()
+    os.makedirs(index_dir, exist_ok=True)
+    wanted = {record.url: record for record in records}
+    if len(wanted) != len(records):
+        seen: set[str] = set()
+        dupes = sorted({r.url for r in records if r.url in seen or seen.add(r.url)})
+        raise ValueError(f"two articles share the URL {dupes[0]!r}: give one of them another slug")
+    old_hashes: dict[str, str] = {}
+    old_dir = None
+    fingerprint = union_text.analyzer_fingerprint()
+    if os.path.isdir(current_path(index_dir)):
+        try:
+            if read_stats(index_dir).get("analyzer") == fingerprint:
+                old_dir = os.path.realpath(current_path(index_dir))
+                old_hashes = existing_hashes(open_current(index_dir))
+        except (OSError, ValueError, whoosh_index.EmptyIndexError):
+            old_dir, old_hashes = None, {}  # unreadable: rebuild from scratch
+    new_hashes = {url: record.content_hash() for url, record in wanted.items()}
+    to_remove = [url for url in old_hashes if new_hashes.get(url) != old_hashes[url]]
+    to_add = [url for url in sorted(wanted) if old_hashes.get(url) != new_hashes[url]]
+    report = IndexUpdate(
+        added=sum(1 for url in to_add if url not in old_hashes),
+        updated=sum(1 for url in to_add if url in old_hashes),
+        removed=sum(1 for url in to_remove if url not in wanted),
+        unchanged=len(wanted) - len(to_add),
+        path=index_dir,
+        seconds=0.0,
+    )
+    if old_dir and not to_add and not to_remove:
+        report.seconds = time.monotonic() - started
+        return report
+
+    building = tempfile.mkdtemp(prefix=".building-", dir=index_dir)
+    try:
+        if old_dir:
+            shutil.copytree(old_dir, building, dirs_exist_ok=True)
+            ix = whoosh_index.open_dir(building, indexname=INDEX_NAME)
+        else:
+            ix = whoosh_index.create_in(building, make_schema(), indexname=INDEX_NAME)
+        writer = ix.writer()
+        try:
+            for url in to_remove:
+                writer.delete_by_term("key", url)
+            for url in to_add:
+                writer.add_document(**document_fields(wanted[url], analyze(wanted[url])))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        stats = collect_stats(ix)
+        with open(os.path.join(building, STATS_FILE), "w", encoding="utf-8") as handle:
+            json.dump(stats, handle)
+        generation = os.path.join(index_dir, f"gen-{time.time_ns():x}")
+        os.rename(building, generation)
+        _swap_current(index_dir, os.path.basename(generation))
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _remove_old_generations(index_dir, keep=os.path.basename(generation))
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _swap_current(index_dir: str, generation_name: str) -> None:
+    temp_link = os.path.join(index_dir, f".current-{os.getpid()}")
+    if os.path.lexists(temp_link):
+        os.remove(temp_link)
+    os.symlink(generation_name, temp_link)
+    os.replace(temp_link, current_path(index_dir))
+
+
+def _remove_old_generations(index_dir: str, keep: str) -> None:
+    for name in os.listdir(index_dir):
+        path = os.path.join(index_dir, name)
+        if name == keep or name == CURRENT:
+            continue
+        if name.startswith("gen-") or (name.startswith(".building-") and _older_than(path, 3600)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _older_than(path: str, seconds: float) -> bool:
+    try:
+        return time.time() - os.path.getmtime(path) > seconds
+    except OSError:
+        return False

@@ -1,0 +1,92 @@
+"""What the search needs from one article, and the one place that reads Pelican objects."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from bs4 import BeautifulSoup
+
+REGION_SEPARATORS = ("›", ">", "/")
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    url: str  # site-relative, the document's identity
+    title: str
+    body: str  # plain text
+    date: str = ""  # ISO date, yyyy-mm-dd
+    regions: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    summary: str = ""
+    source_path: str = ""
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+    def text_hash(self) -> str:
+        """Hash of what analysis reads (title and body)."""
+        return hashlib.sha1(f"{self.title}\0{self.body}".encode()).hexdigest()
+
+    def content_hash(self) -> str:
+        """Hash of everything the index stores for this article."""
+        data = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha1(data.encode()).hexdigest()
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of rendered article HTML; block elements become line breaks."""
+    soup = BeautifulSoup(html or "", "html.parser")
+    for tag in soup(["script", "style"]):
+        tag.decompose()
+    text = soup.get_text("\n")
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _names(value) -> tuple[str, ...]:
+    """Tag values as strings, whatever shape the tagging plugin gives (str, list, objects with .name)."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        value = [part for part in value.split(",")]
+    names = []
+    for item in value:
+        name = getattr(item, "path", None) or getattr(item, "name", None) or str(item)
+        name = str(name).strip()
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def facet_values(names: tuple[str, ...]) -> tuple[str, ...]:
+    """A region path 浙江省›台州市›黄岩区 is found under each of its levels and its full path."""
+    values: list[str] = []
+    for name in names:
+        parts = [name]
+        for sep in REGION_SEPARATORS:
+            if sep in name:
+                parts = [p.strip() for p in name.split(sep) if p.strip()]
+                break
+        candidates = parts + (["›".join(parts)] if len(parts) > 1 else [])
+        for value in candidates:
+            if value not in values:
+                values.append(value)
+    return tuple(values)
+
+
+def record_from_article(article) -> ArticleRecord:
+    """Coupling with Pelican and the tagging plugin: keep it in this function."""
+    date = getattr(article, "date", None)
+    return ArticleRecord(
+        url=str(getattr(article, "url", "") or ""),
+        title=html_to_text(str(getattr(article, "title", "") or "")),
+        body=html_to_text(getattr(article, "content", "") or ""),
+        date=date.strftime("%Y-%m-%d") if date else "",
+        regions=_names(getattr(article, "regions", None)),
+        topics=_names(getattr(article, "topics", None)),
+        summary=html_to_text(str(getattr(article, "summary", "") or ""))[:200],
+        source_path=str(getattr(article, "source_path", "") or ""),
+    )

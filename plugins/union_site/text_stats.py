@@ -1,0 +1,31 @@
+"""Plain-text views of an article: character count, reading time, meta description."""
+
+import html
+import math
+import re
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*")
+
+
+def html_to_text(fragment: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment or ""))).strip()
+
+
+def count_characters(text: str) -> int:
+    """Characters a Chinese reader counts: each Han character, plus each Latin word or number."""
+    return len(_CJK.findall(text)) + len(_LATIN_WORD.findall(text))
+
+
+def reading_minutes(char_count: int, chars_per_minute: int = 400) -> int:
+    """Whole minutes, at least one."""
+    return max(1, math.ceil(char_count / max(1, chars_per_minute)))
+
+
+def meta_description(text: str, limit: int = 120) -> str:
+    """A one-line description for <meta name=description> and OpenGraph."""
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

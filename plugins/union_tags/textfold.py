@@ -1,0 +1,25 @@
+"""Access to the project's one text normaliser (plugins/union_text).
+
+The tagger matches on folded text (NFKC, lowercase, traditional → simplified)
+and quotes the original text in its reasons; the fold is length-preserving,
+so offsets agree.  union_text owns the conversion: nothing here converts.
+"""
+
+import functools
+
+
+@functools.lru_cache(maxsize=1)
+def _folder():
+    try:
+        from union_text import fold
+    except ImportError:
+        from union_text.fold import fold
+    return fold
+
+
+def fold(text: str) -> str:
+    folded = _folder()(text or "")
+    if len(folded) != len(text or ""):
+        raise RuntimeError("union_text.fold changed the text length; the tagger needs "
+                           "a per-character fold to quote the original text")
+    return folded

@@ -1,0 +1,65 @@
+"""The one text analyzer of the union bulletin site.
+
+fold() normalizes text character by character (NFKC, lowercase, traditional →
+simplified) without changing its length; segment() cuts folded text into
+jieba words with the union user dictionary (positions and offsets);
+bigrams()/unigrams() give the substring net; expand() applies the synonym
+table.  The search index, its static export and the tagger all use these.
+"""
+
+from .fold import fold, fold_char, is_word_char, t2s_map
+from .segment import (
+    Token,
+    bigrams,
+    is_dictionary_word,
+    segment,
+    tokenizer,
+    unigrams,
+    word_runs,
+)
+from .synonyms import SynonymTableError, expand, synonym_groups, synonym_map
+
+ANALYZER_VERSION = "1"
+
+
+def analyzer_fingerprint() -> str:
+    """Changes whenever analysis output may change (code version, dictionary, synonyms)."""
+    import hashlib
+    import os
+
+    digest = hashlib.sha1(ANALYZER_VERSION.encode())
+    here = os.path.dirname(__file__)
+    for name in ("userdict.txt", "synonyms.yaml", "fold.py", "segment.py"):
+        with open(os.path.join(here, name), "rb") as handle:
+            digest.update(handle.read())
+    import jieba
+
+    digest.update(jieba.__version__.encode())
+    return digest.hexdigest()[:16]
+
+
+def tokens(text: str) -> list[Token]:
+    """Fold then segment: word tokens with positions and offsets into `text`."""
+    return segment(fold(text))
+
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "SynonymTableError",
+    "Token",
+    "analyzer_fingerprint",
+    "bigrams",
+    "expand",
+    "fold",
+    "fold_char",
+    "is_dictionary_word",
+    "is_word_char",
+    "segment",
+    "synonym_groups",
+    "synonym_map",
+    "t2s_map",
+    "tokenizer",
+    "tokens",
+    "unigrams",
+    "word_runs",
+]
