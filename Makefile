@@ -23,6 +23,8 @@ BENCH_N ?= 1000
 PYTEST_ARGS ?=
 
 STAMP := $(VENV)/.installed
+# Our plugins and the importer import each other as top-level packages.
+export PYTHONPATH := $(BASEDIR)/plugins:$(BASEDIR)
 
 .PHONY: help install html clean regenerate serve devserver publish test lint import search tags bench
 
@@ -69,8 +71,18 @@ test: install
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(PYTHON) -m compileall -q plugins importer tests pelicanconf.py publishconf.py
+	$(PYTHON) -m compileall -q plugins importer tests $(wildcard benchmarks) pelicanconf.py publishconf.py
 
 import: install
 	@test -n "$(SRC)" || { echo 'usage: make import SRC=<file-or-dir> [DEST=content/articles] [FORCE=1]'; exit 2; }
 	$(PYTHON) -m importer "$(SRC)" --dest "$(DEST)" $(if $(FORCE),--force,)
+
+search: install
+	@test -n "$(Q)" || { echo 'usage: make search Q="工资集体协商" [JSON=1]'; exit 2; }
+	$(PYTHON) -m union_search.cli $(if $(JSON),--json,) -- "$(Q)"
+
+tags: install
+	$(PYTHON) -m union_tags.review $(INPUTDIR)
+
+bench: install
+	$(PYTHON) -m benchmarks.run --n $(BENCH_N)

@@ -4,3 +4,12 @@ Pipeline (one module per step): decode -> blocks -> classify -> dedupe -> repair
 -> render -> accounting -> store, driven by ``cli``.  Every step works on plain data and can be
 tested without Pelican.
 """
+
+import sys as _sys
+from pathlib import Path as _Path
+
+# The shared slug helper lives in plugins/union_site (the Pelican plugin folder).  pytest puts
+# plugins/ on sys.path through pyproject.toml; `python -m importer` (make import) gets it here.
+_PLUGINS = _Path(__file__).resolve().parent.parent / "plugins"
+if _PLUGINS.is_dir() and str(_PLUGINS) not in _sys.path:
+    _sys.path.append(str(_PLUGINS))

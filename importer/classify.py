@@ -28,9 +28,11 @@ AUTHOR_LINE = re.compile(
 EDITOR_NOTE = re.compile(r"^(?:小编说|编者按|编后语|编后|编者的话)\s*[:：]")
 OPENER_COMMA = re.compile(r"^(?:去年|今年|目前|同时|近年来|日前|近日|此外|据悉|据了解|截至目前|其中|如今|"
                           r"当晚|随后|然而|但是|另外|为此|因此|对此)[,，]")
+DATE_OPENER = re.compile(r"^(?:\d{2,4}年|\d{1,2}月|去年|今年|前年)\S{0,6}?[,，]")
 SEPARATOR = re.compile(r"\s+|[,，]")
 
 SHORT_MAX = 40
+LONG_WITHOUT_BREAK = 24
 SUBHEADING_PLAIN_MAX = 12
 CAPTION_MAX = 40
 
@@ -52,9 +54,12 @@ def is_short_line(text: str) -> bool:
         return False
     if ends_sentence(text) and text.rstrip("”’」』)） ")[-1:] not in "?？!！":
         return False
-    if not quotes_balanced(text) or len(re.findall("[,，]", text)) > 1:
+    commas = len(re.findall("[,，]", text))
+    if not quotes_balanced(text) or commas > 1 or commas and "、" in text:
         return False
-    return not OPENER_COMMA.match(text)
+    if len(text) > LONG_WITHOUT_BREAK and not re.search(r"\s", text):
+        return False  # a long line with no break is a cut-off sentence, not a headline
+    return not (OPENER_COMMA.match(text) or DATE_OPENER.match(text))
 
 
 def has_subheading_shape(text: str) -> bool:
@@ -64,11 +69,6 @@ def has_subheading_shape(text: str) -> bool:
         return True
     parts = [part for part in SEPARATOR.split(text) if part]
     return len(text) <= 30 and len(parts) == 2 and all(len(part) >= 3 for part in parts)
-
-
-def is_label_text(text: str) -> bool:
-    """Column labels: 【主席之声】, or a very short kicker such as “产改”进行时 / 工会“小灵通”."""
-    return bool(LABEL.match(text)) or len(text) <= 8
 
 
 def _classify_one(block: Block, blocks: list[Block]) -> None:
@@ -112,8 +112,9 @@ def _classify_one(block: Block, blocks: list[Block]) -> None:
     if is_short_line(text):
         block.kind, block.text = "short", squash_spaces(text)
         return
-    position = blocks.index(block)
-    isolated = block.gap_before >= WIDE_GAP or gap_after(blocks, position) >= WIDE_GAP
+    position = block.index
+    after_wide_gap = position + 1 < len(blocks) and gap_after(blocks, position) >= WIDE_GAP
+    isolated = block.gap_before >= WIDE_GAP or after_wide_gap
     if (isolated and len(lines) == 1 and len(text) <= CAPTION_MAX and text[-1] in "。!！"
             and sum(text.count(mark) for mark in "。!！?？") == 1):
         block.kind = "caption"

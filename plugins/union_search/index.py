@@ -18,6 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
+from whoosh.system import pack_uint
 from whoosh import columns, fields, formats, index as whoosh_index
 
 import union_text
@@ -49,13 +50,13 @@ class PreAnalyzed(fields.FieldType):
         self.column_type = None
 
     def index(self, value, **kwargs):
-        encode = self.format.encode
         if isinstance(self.format, formats.Positions):
+            encode = self.format.encode
             for term, poslist in value.items():
                 yield term.encode("utf-8"), len(poslist), float(len(poslist)), encode(poslist)
         else:
             for term, freq in value.items():
-                yield term.encode("utf-8"), freq, float(freq), encode(freq)
+                yield term.encode("utf-8"), freq, float(freq), pack_uint(freq)
 
 
 WORD_FIELDS = ("title_w", "body_w")
@@ -70,6 +71,7 @@ def make_schema() -> fields.Schema:
         key_col=fields.COLUMN(columns.VarBytesColumn()),
         hash_col=fields.COLUMN(columns.VarBytesColumn()),
         lens_col=fields.COLUMN(columns.VarBytesColumn()),
+        date_col=fields.COLUMN(columns.VarBytesColumn()),
         doc=fields.STORED(),
         title_w=PreAnalyzed(),
         body_w=PreAnalyzed(),
@@ -95,6 +97,7 @@ def document_fields(record: ArticleRecord, analysis: DocAnalysis) -> dict:
         key_col=record.url.encode("utf-8"),
         hash_col=record.content_hash().encode("ascii"),
         lens_col=lens,
+        date_col=record.date.encode("ascii", "replace"),
         doc=stored,
         title_w=t.words, body_w=b.words,
         title_b=t.bigrams, body_b=b.bigrams,

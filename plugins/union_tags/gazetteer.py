@@ -8,6 +8,7 @@ curated aliases) and the ASCII slug of each place.
 
 import functools
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,12 +121,13 @@ class Gazetteer:
         return self._slugs[code]
 
     def _make_slugs(self) -> dict:
-        """Pinyin of the name; the code is appended when the name is not unique (朝阳区)."""
-        slugs = {}
-        for code, place in self.places.items():
-            base = pinyin_slug(place.name) or code
-            slugs[code] = base if len(self._by_name[place.name]) == 1 else f"{base}-{code}"
-        return slugs
+        """Pinyin of the name; the code is appended when that pinyin is not unique."""
+        bases = {code: pinyin_slug(place.name) or code for code, place in self.places.items()}
+        used = defaultdict(int)
+        for base in bases.values():
+            used[base] += 1
+        # 浦江县 and 蒲江县 are both pu-jiang-xian: the code keeps URLs apart
+        return {code: base if used[base] == 1 else f"{base}-{code}" for code, base in bases.items()}
 
 
 def parse_tsv(path: Path) -> list:

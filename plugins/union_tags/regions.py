@@ -56,6 +56,9 @@ class Rejection:
     original: str
     section: str
     why: str
+    # a far-away county's short form inside an ordinary word (资源, 通道):
+    # expected and uninteresting, so the review table hides it
+    routine: bool = False
 
 
 @dataclass
@@ -156,8 +159,7 @@ class RegionMatcher:
     def find_mentions(self, section: str, original: str) -> tuple:
         """(mentions, rejections) for one section of text."""
         folded = fold(original)
-        blocked_spans = [(m.start(), m.end(), phrase) for phrase in self.blocked
-                         for m in re.finditer(re.escape(phrase), folded)]
+        cover = self._blocked_cover(folded)
         mentions, rejected = [], []
         i = 0
         while i < len(folded):
@@ -166,8 +168,8 @@ class RegionMatcher:
                 i += 1
                 continue
             end = i + len(surface)
-            blocker = next(((s, e) for s, e, _ in blocked_spans if s <= i and end <= e), None)
-            if blocker:
+            blocker = cover[i]
+            if blocker and blocker[1] >= end:
                 rejected.append(Rejection(original[i:end], section,
                                           f"在“{original[blocker[0]:blocker[1]]}”中，不是地名"))
                 i += 1
@@ -180,6 +182,22 @@ class RegionMatcher:
                                     tuple(sorted(candidates)), union_org))
             i = end
         return mentions, rejected
+
+    def _blocked_cover(self, folded: str) -> list:
+        """cover[i]: the blocked-phrase span (start, end) starting at or before i that reaches
+        furthest; a match [i, end) lies inside a blocked phrase iff cover[i] ends at or after end."""
+        starts = {}
+        for phrase in self.blocked:
+            for found in re.finditer(re.escape(phrase), folded):
+                if found.end() > starts.get(found.start(), (0, -1))[1]:
+                    starts[found.start()] = (found.start(), found.end())
+        cover, best = [], None
+        for i in range(len(folded)):
+            span = starts.get(i)
+            if span and (best is None or span[1] > best[1]):
+                best = span
+            cover.append(best if best and best[1] > i else None)
+        return cover
 
     def _longest_form_at(self, folded: str, i: int):
         for length in self.lengths.get(folded[i], ()):
@@ -218,13 +236,17 @@ class RegionMatcher:
                 accepted[m.candidates[0]].append(m)
             else:
                 pending.append(m)
+        before = {(m.section, m.end): m for m in mentions}
         for _ in range(3):  # a township accepted now can be a parent's evidence later
             present = self._present(accepted)
+            named = {code for code, ms in accepted.items()
+                     if any(x.kind in ("full", "alias") or x.union_org for x in ms)}
             still = []
             for m in pending:
                 viable = [c for c in m.candidates
-                          if any(p in present for p in self._context_parents(c))
-                          or self._self_evidenced(c, m, accepted)]
+                          if (any(p in present for p in self._context_parents(c))
+                              or (c in named and self.gaz[c].level != "township"))
+                          and self._township_short_ok(m, c, named, before)]
                 if len(viable) > 1:
                     viable = self._deepest_context(viable, present)
                 if len(viable) == 1:
@@ -240,7 +262,10 @@ class RegionMatcher:
             if code:
                 accepted[code].append(m)
             else:
-                rejected.append(Rejection(m.original, m.section, self._why_unsure(m)))
+                routine = m.kind == "short" and all(
+                    self.gaz[c].level == "county" and self.gaz.path(c)[0].code not in self.home
+                    for c in m.candidates)
+                rejected.append(Rejection(m.original, m.section, self._why_unsure(m), routine))
         return dict(accepted), rejected
 
     def _present(self, accepted) -> set:
@@ -249,12 +274,19 @@ class RegionMatcher:
             present.update(p.code for p in self.gaz.path(code))
         return present
 
-    def _self_evidenced(self, code, mention, accepted) -> bool:
-        """南湖 stands when 南湖区 or 南湖区总工会 is written elsewhere in the story."""
-        if self.gaz[code].level == "township":
-            return False
-        return any(m is not mention and (m.kind in ("full", "alias") or m.union_org)
-                   for m in accepted.get(code, ()))
+    def _township_short_ok(self, m, code, named, before) -> bool:
+        """A township's short form (泽国, 新河) is two common characters; beyond its county
+        being in the story it needs one of: the full name elsewhere (泽国镇), its county
+        or city written right before it (三门亭旁), or its union (周巷镇总工会 → 周巷工会).
+
+        `named`: codes with a full-name, alias or union mention accepted (南湖 stands when
+        南湖区 is written elsewhere in the story)."""
+        if m.kind != "short" or self.gaz[code].level != "township" or m.union_org:
+            return True
+        if code in named:
+            return True
+        qualifier = before.get((m.section, m.start))
+        return bool(qualifier) and any(self.gaz.is_ancestor(c, code) for c in qualifier.candidates)
 
     def _deepest_context(self, codes, present) -> list:
         def depth(code):
@@ -279,6 +311,9 @@ class RegionMatcher:
             return f"同名地名（{names}），文中无上级地名可辨"
         place = self.gaz[m.candidates[0]]
         parents = "、".join(self.gaz[p].name for p in self._context_parents(place.code))
+        if place.level == "township" and m.kind == "short":
+            return (f"乡镇简称须有所属县市（{parents}）在文中出现，且文中另有全称{place.name}"
+                    "或紧接在县市名之后")
         if place.level == "township":
             return f"乡镇街道须有所属县市（{parents}）在文中出现"
         return f"“{m.original}”单独出现不足以认定为{place.name}，须文中出现{parents or '上级地名'}"
@@ -289,23 +324,31 @@ def default_matcher() -> RegionMatcher:
     return RegionMatcher(load_gazetteer(), load_rules())
 
 
-def find_regions(sections, matcher: RegionMatcher = None) -> RegionResult:
-    """Region tags for a story given as [(section, text)], section in title/lead/body."""
+def find_regions(sections, matcher: RegionMatcher = None, blocked_codes=()) -> RegionResult:
+    """Region tags for a story given as [(section, text)], section in title/lead/body.
+
+    `blocked_codes` (an editor's `Regions: -三门县`) removes those places and
+    everything under them before the primary region is chosen.
+    """
     matcher = matcher or default_matcher()
+    gaz = matcher.gaz
     mentions, rejected = [], []
     for section, text in sections:
-        found, blocked = matcher.find_mentions(section, text)
+        found, refused = matcher.find_mentions(section, text)
         mentions.extend(found)
-        rejected.extend(blocked)
+        rejected.extend(refused)
     accepted, unsure = matcher.resolve(mentions)
+    accepted = {code: ms for code, ms in accepted.items()
+                if not any(code == b or gaz.is_ancestor(b, code) for b in blocked_codes)}
     result = RegionResult(accepted=accepted, rejected=rejected + unsure)
-    result.tags = choose_regions(matcher.gaz, accepted)
+    result.tags = choose_regions(gaz, accepted)
     return result
 
 
 def choose_regions(gaz: Gazetteer, accepted: dict) -> list:
     """Primary region first, then the counties and townships with enough weight."""
-    own = {code: sum(m.weight for m in ms) for code, ms in accepted.items()}
+    weights = _effective_weights(gaz, accepted)
+    own = {code: sum(weights[id(m)] for m in ms) for code, ms in accepted.items()}
     totals = defaultdict(float)
     for code, score in own.items():
         for place in gaz.path(code):
@@ -324,7 +367,7 @@ def choose_regions(gaz: Gazetteer, accepted: dict) -> list:
             break
         current = best
     share = totals[current] / grand
-    tags = [_tag(gaz, current, accepted, totals[current], True,
+    tags = [make_tag(gaz, current, accepted, totals[current], True,
                  f"主地区：占全文地名得分 {share:.0%}；" + _evidence(gaz, current, accepted))]
     chosen = {current}
     secondary = sorted((c for c in totals
@@ -336,11 +379,26 @@ def choose_regions(gaz: Gazetteer, accepted: dict) -> list:
         # a county is implied by its kept townships; keep the finest places only
         if any(gaz.is_ancestor(code, other) for other in secondary if other != code):
             continue
-        tags.append(_tag(gaz, code, accepted, totals[code], False, _evidence(gaz, code, accepted)))
+        tags.append(make_tag(gaz, code, accepted, totals[code], False, _evidence(gaz, code, accepted)))
     return tags
 
 
-def _tag(gaz, code, accepted, score, primary, reason) -> RegionTag:
+def _effective_weights(gaz, accepted) -> dict:
+    """id(mention) → weight; a name that only qualifies the next one counts nothing.
+
+    In 台州市黄岩区 or 三门亭旁 the first name says where the second is: the
+    place written is the second, so the qualifier adds no weight of its own.
+    """
+    placed = sorted(((m, code) for code, ms in accepted.items() for m in ms),
+                    key=lambda mc: (mc[0].section, mc[0].start))
+    weights = {id(m): m.weight for m, _ in placed}
+    for (m1, c1), (m2, c2) in zip(placed, placed[1:]):
+        if m1.section == m2.section and m1.end == m2.start and gaz.is_ancestor(c1, c2):
+            weights[id(m1)] = 0.0
+    return weights
+
+
+def make_tag(gaz, code, accepted, score, primary, reason) -> RegionTag:
     path = gaz.path(code)
     return RegionTag(code=code, name=gaz[code].name, level=gaz[code].level,
                      path=[p.name for p in path], path_codes=[p.code for p in path],

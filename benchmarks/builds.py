@@ -1,0 +1,94 @@
+"""Timed Pelican builds of the benchmark corpus: vanilla (our theme, no plugins) and the full site.
+
+Each variant owns one work folder holding its output, reader cache and search index, so a cold
+build starts from nothing and a rebuild finds exactly what the previous build left.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .measure import RunResult, run_measured
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CONF = PROJECT_DIR / "pelicanconf.py"
+EDIT_MARK = "（编者按：本文于基准测试中修订，第{n}次。）"
+
+
+class BuildFailed(RuntimeError):
+    """A Pelican build returned non-zero; the message carries the log tail."""
+
+
+@dataclass
+class Variant:
+    """A way of building the site.  `plugins=None` keeps pelicanconf.py's PLUGINS."""
+
+    name: str
+    plugins: list[str] | None
+    work: Path
+    extra_settings: dict = field(default_factory=dict)
+
+    @property
+    def output(self) -> Path:
+        return self.work / "output"
+
+    @property
+    def search_index(self) -> Path:
+        return self.work / "search-index"
+
+    def settings(self, load_cache: bool) -> dict:
+        values = {
+            "CACHE_PATH": str(self.work / "cache"),
+            "CACHE_CONTENT": True,
+            "LOAD_CONTENT_CACHE": load_cache,
+            "CHECK_MODIFIED_METHOD": "md5",
+            # union_search keeps its Whoosh index, analysis cache and export staging outside output/
+            "SEARCH_INDEX_PATH": str(self.search_index),
+            "SEARCH_CACHE_PATH": str(self.work / "search-cache"),
+            "SEARCH_EXPORT_STAGING": str(self.work / "search-export"),
+        }
+        if self.plugins is not None:
+            values["PLUGINS"] = self.plugins
+        values.update(self.extra_settings)
+        return values
+
+    def command(self, content: Path, load_cache: bool) -> list[str]:
+        cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(self.output),
+               "-s", str(CONF), "-e"]
+        return cmd + [f"{key}={json.dumps(value)}" for key, value in self.settings(load_cache).items()]
+
+
+def _checked(result: RunResult, what: str) -> RunResult:
+    if result.returncode != 0:
+        raise BuildFailed(f"{what} failed (exit {result.returncode}); log {result.log_path}:\n"
+                          f"{result.log_tail()}")
+    return result
+
+
+def cold_build(variant: Variant, content: Path, logs: Path, run: int) -> RunResult:
+    """Build from nothing: output, reader cache and search index removed first."""
+    if variant.work.exists():
+        shutil.rmtree(variant.work)
+    variant.work.mkdir(parents=True)
+    label = f"{variant.name} cold build {run}"
+    result = run_measured(variant.command(content, load_cache=False),
+                          logs / f"{variant.name}-cold-{run}.log", cwd=PROJECT_DIR, label=label)
+    return _checked(result, label)
+
+
+def rebuild(variant: Variant, content: Path, logs: Path, run: int) -> RunResult:
+    """Build again over the previous output with the reader cache (after an edit)."""
+    label = f"{variant.name} rebuild {run}"
+    result = run_measured(variant.command(content, load_cache=True),
+                          logs / f"{variant.name}-rebuild-{run}.log", cwd=PROJECT_DIR, label=label)
+    return _checked(result, label)
+
+
+def edit_article(path: Path, n: int) -> None:
+    """An editor's typical change: one sentence appended to the body of one article."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + "\n\n" + EDIT_MARK.format(n=n) + "\n", encoding="utf-8")

@@ -1,0 +1,124 @@
+"""The goals, the gap to each, and the printed table."""
+
+from __future__ import annotations
+
+COLD_RATIO_GOAL = 1.5
+REBUILD_RATIO_GOAL = 1.2
+BYTES_SHARE_GOAL = 0.5
+WARM_MS_GOAL = 50.0
+
+
+def _goal(name: str, goal: float, measured: float | None, unit: str, note: str = "") -> dict:
+    if measured is None:
+        return {"goal": name, "target": goal, "measured": None, "met": None, "gap": None,
+                "unit": unit, "note": note or "not measured"}
+    return {"goal": name, "target": goal, "measured": round(measured, 3), "met": measured <= goal,
+            "gap": round(measured - goal, 3), "unit": unit, "note": note}
+
+
+def goals(result: dict) -> list[dict]:
+    builds, search = result["builds"], result.get("search", {})
+    ours, pagefind = search.get("ours", {}), search.get("pagefind", {})
+    share = None
+    if ours.get("available") and pagefind.get("available"):
+        share = ours["first_query_gzip_median"] / pagefind["first_query_gzip_median"]
+    return [
+        _goal("cold build, full site / vanilla Pelican (goal set at 10,000 articles)",
+              COLD_RATIO_GOAL, builds["ratios"]["cold"], "×"),
+        _goal("one-article rebuild, full site / vanilla with reader cache",
+              REBUILD_RATIO_GOAL, builds["ratios"]["rebuild"], "×"),
+        _goal("first-query bytes (gzip, median over queries), ours / Pagefind",
+              BYTES_SHARE_GOAL, share, "×",
+              "" if share is not None else ours.get("reason", "browser search not measured")),
+        _goal("query once pieces are loaded, slowest of the fixed queries (ours)",
+              WARM_MS_GOAL, ours.get("warm_ms_max") if ours.get("available") else None, "ms",
+              "" if ours.get("available") else ours.get("reason", "browser search not measured")),
+    ]
+
+
+def _ljust(text: str, width: int) -> str:
+    """Left-justify for a terminal, where CJK characters take two columns."""
+    import unicodedata
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
+
+
+def _kb(value) -> str:
+    return "—" if value is None else f"{value / 1024:,.0f} KB"
+
+
+def _mb(value) -> str:
+    return "—" if value is None else f"{value / 2**20:,.0f} MB"
+
+
+def _num(value, fmt="{:.2f}") -> str:
+    return "—" if value is None else fmt.format(value)
+
+
+def format_table(result: dict) -> str:
+    b = result["builds"]
+    van, ours = b["vanilla"], b["ours"]
+    plugins = ", ".join(b["plugins"]) or "none"
+    lines = [f"Benchmark: {result['n']:,} articles · full site plugins: {plugins} · {result['machine']['cpu']} · "
+             f"{result['machine']['cores']} cores · {result['date']}", ""]
+    lines.append(f"{'build':<36}{'vanilla':>12}{'full site':>12}{'ratio':>9}")
+    lines.append(f"{'cold (median s)':<36}{van['cold_median_s']:>12.2f}{ours['cold_median_s']:>12.2f}"
+                 f"{b['ratios']['cold']:>8.2f}×")
+    lines.append(f"{'one-article rebuild (median s)':<36}{van['rebuild_median_s']:>12.2f}"
+                 f"{ours['rebuild_median_s']:>12.2f}{b['ratios']['rebuild']:>8.2f}×")
+    lines.append(f"{'cold, CPU time (median s)':<36}{van['cold_cpu_median_s']:>12.2f}"
+                 f"{ours['cold_cpu_median_s']:>12.2f}{b['ratios']['cold_cpu']:>8.2f}×")
+    lines.append(f"{'rebuild, CPU time (median s)':<36}{van['rebuild_cpu_median_s']:>12.2f}"
+                 f"{ours['rebuild_cpu_median_s']:>12.2f}{b['ratios']['rebuild_cpu']:>8.2f}×")
+    lines.append(f"{'peak memory':<36}{_mb(van['peak_mem_bytes']):>12}{_mb(ours['peak_mem_bytes']):>12}")
+    loads = van["load_before"] + ours["load_before"]
+    lines.append(f"{'runs (cold / rebuild)':<36}{len(van['cold_s'])} / {len(van['rebuild_s'])}"
+                 f"   load average before runs {min(loads):.1f}–{max(loads):.1f}")
+    idx = result["index"]
+    lines += ["", f"{'index':<36}{'total':>12}{'gzip':>12}{'largest':>12}{'files':>8}"]
+    for label, key in (("Whoosh (editors)", "whoosh"), ("static export (output/search/)", "export"),
+                       ("Pagefind (output/pagefind/)", "pagefind")):
+        size = idx.get(key)
+        if size:
+            lines.append(f"{label:<36}{_kb(size['bytes']):>12}{_kb(size['gzip_bytes']):>12}"
+                         f"{_kb(size['largest_bytes']):>12}{size['files']:>8}")
+        else:
+            lines.append(f"{label:<36}{'not built':>12}")
+    search = result.get("search")
+    if search:
+        lines += ["", f"{'browser search (median of queries)':<36}{'ours':>12}{'Pagefind':>12}"]
+        rows = [("first query bytes (as served)", "first_query_bytes_median", _kb),
+                ("first query bytes (gzip)", "first_query_gzip_median", _kb),
+                ("first query, largest (gzip)", "first_query_gzip_max", _kb),
+                ("first query time (ms)", "first_query_ms_median", lambda v: _num(v, "{:.0f}")),
+                ("warm query (ms)", "warm_ms_median", lambda v: _num(v, "{:.1f}")),
+                ("warm query, slowest (ms)", "warm_ms_max", lambda v: _num(v, "{:.1f}")),
+                ("recall vs Ctrl-F (mean)", "recall_mean", lambda v: _num(v, "{:.1%}")),
+                ("recall vs Ctrl-F (worst query)", "recall_min", lambda v: _num(v, "{:.1%}"))]
+        for label, key, fmt in rows:
+            cells = []
+            for engine in ("ours", "pagefind"):
+                data = search.get(engine, {})
+                cells.append(fmt(data.get(key)) if data.get("available") else "n/a")
+            lines.append(f"{label:<36}{cells[0]:>12}{cells[1]:>12}")
+        lines.append("")
+        lines.append(f"{'recall per query':<24}{'Ctrl-F':>8}{'ours':>9}{'Pagefind':>10}")
+        per = {engine: {row["query"]: row for row in search.get(engine, {}).get("per_query", [])}
+               for engine in ("ours", "pagefind")}
+        for query in search["queries"]:
+            truth = search["truth_counts"][query]
+            cells = [_num(per[e][query]["recall"], "{:.1%}") if query in per[e] else "n/a"
+                     for e in ("ours", "pagefind")]
+            lines.append(f"{_ljust(query, 24)}{truth:>8}{cells[0]:>9}{cells[1]:>10}")
+        for engine in ("ours", "pagefind"):
+            if not search.get(engine, {}).get("available"):
+                lines.append(f"{engine}: not available — {search.get(engine, {}).get('reason', '?')}")
+    lines += ["", "goals"]
+    for goal in result["goals"]:
+        if goal["measured"] is None:
+            status = f"not measured ({goal['note']})"
+        else:
+            status = (f"{goal['measured']}{goal['unit']} vs ≤ {goal['target']}{goal['unit']}: "
+                      + ("met" if goal["met"] else f"missed by {goal['gap']}{goal['unit']}"))
+        lines.append(f"  {goal['goal']}: {status}")
+    return "\n".join(lines)

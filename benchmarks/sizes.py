@@ -1,0 +1,23 @@
+"""Sizes of index folders: total, gzip total, largest piece, file count."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+
+def folder_size(path: Path) -> dict | None:
+    """Totals over the regular files under `path` (symlinks followed once); None when absent."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    files = [p for p in path.resolve().rglob("*") if p.is_file()]
+    sizes = [(p.stat().st_size, p) for p in files]
+    largest = max(sizes, default=(0, None))
+    packed = 0
+    for _, file in sizes:
+        body = file.read_bytes()
+        packed += len(body) if body[:2] == b"\x1f\x8b" else min(len(body), len(gzip.compress(body, 6)))
+    return {"bytes": sum(size for size, _ in sizes), "gzip_bytes": packed, "files": len(files),
+            "largest_bytes": largest[0],
+            "largest_file": str(largest[1].relative_to(path.resolve())) if largest[1] else None}

@@ -1,0 +1,108 @@
+"""Stories -> Pelican Markdown articles, and articles -> the text they carry (for accounting).
+
+Conventions (docs/importer.md): metadata Title, Subtitle, Column, Byline (as printed),
+Authors (names only, comma-separated), Source, Date (only when the text gives a full date),
+Status: draft, Slug, Import-Key and Import-Hash.  Body: paragraphs, sub-headings as ##/###/####,
+photo captions as a line `*图:…*`, editor's notes as a blockquote `> 小编说:…`.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from importer.assemble import Story
+from importer.text import squash_spaces
+
+CAPTION_MARK = "图:"
+CONTENT_FIELDS = ("Title", "Subtitle", "Column", "Byline")
+FULL_DATE = re.compile(r"(20\d{2}|19\d{2})年(\d{1,2})月(\d{1,2})日")
+_MARKDOWN_START = re.compile(r"^([#>*+\-]|\d+[.)]\s)")
+HASH_KEY = "Import-Hash"
+
+
+@dataclass
+class Article:
+    metadata: dict[str, str]
+    body: str
+
+
+def found_date(story: Story) -> str:
+    """A date only when the story gives exactly one full date (年月日)."""
+    dates = {f"{y}-{int(m):02d}-{int(d):02d}" for y, m, d in FULL_DATE.findall(story.text())}
+    return dates.pop() if len(dates) == 1 else ""
+
+
+def untitled_label(story: Story) -> str:
+    return f"UNTITLED story at line {story.line}"
+
+
+def _escape(text: str) -> str:
+    return "\\" + text if _MARKDOWN_START.match(text) else text
+
+
+def body_markdown(story: Story) -> str:
+    parts = []
+    for item in story.items:
+        if item.kind == "heading":
+            parts.append("#" * item.level + " " + item.text)
+        elif item.kind == "caption":
+            parts.append(f"*{CAPTION_MARK}{item.text.replace('*', '＊')}*")
+        elif item.kind == "note":
+            parts.append("> " + item.text)
+        else:
+            parts.append(_escape(item.text))
+    return "\n\n".join(parts) + "\n"
+
+
+def story_metadata(story: Story, source: str, slug: str, key: str) -> dict[str, str]:
+    metadata = {"Title": squash_spaces(story.title) or untitled_label(story)}
+    if story.subtitle:
+        metadata["Subtitle"] = squash_spaces(story.subtitle)
+    if story.column:
+        metadata["Column"] = squash_spaces(story.column)
+    date = found_date(story)
+    if date:
+        metadata["Date"] = date
+    if story.authors:
+        metadata["Authors"] = ", ".join(story.authors)
+    if story.bylines:
+        metadata["Byline"] = " / ".join(squash_spaces(b) for b in story.bylines)
+    metadata.update({"Source": source, "Slug": slug, "Status": "draft", "Import-Key": key})
+    return metadata
+
+
+def content_hash(text: str) -> str:
+    """Hash of an article file without its own Import-Hash line: detects any later edit."""
+    kept = [line for line in text.split("\n") if not line.startswith(HASH_KEY + ":")]
+    return hashlib.sha256("\n".join(kept).encode("utf-8")).hexdigest()
+
+
+def render(article: Article) -> str:
+    header = "".join(f"{key}: {value}\n" for key, value in article.metadata.items()
+                     if key != HASH_KEY)
+    text = header + "\n" + article.body
+    return text.replace("\nImport-Key:", f"\n{HASH_KEY}: {content_hash(text)}\nImport-Key:", 1)
+
+
+def parse(text: str) -> Article:
+    """Read back an article file: metadata up to the first blank line, then the body."""
+    header, _, body = text.partition("\n\n")
+    metadata = {}
+    for line in header.split("\n"):
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            metadata[key.strip()] = value.strip()
+    return Article(metadata, body)
+
+
+def carried_text(article: Article) -> str:
+    """The page text an article carries: content metadata and body, minus importer markup."""
+    lines = []
+    for line in article.body.split("\n"):
+        if line.startswith("*" + CAPTION_MARK) and line.endswith("*"):
+            line = line[1 + len(CAPTION_MARK):-1]
+        lines.append(line)
+    fields = [article.metadata.get(name, "") for name in CONTENT_FIELDS]
+    if article.metadata.get("Title", "").startswith("UNTITLED story at line"):
+        fields[0] = ""
+    return "\n".join(fields + lines)

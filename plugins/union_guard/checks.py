@@ -1,0 +1,143 @@
+"""Checks on one article's metadata and body that need no Pelican: plain functions over values.
+
+Each function records problems (with the field, line and what to do) and
+returns the value to use.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+
+from .problems import Problems, where
+from .sanitize import body_findings, clean_body, clean_text
+
+STATUSES = ("published", "draft", "hidden", "skip")
+LARGE_FILE_BYTES = 1_000_000
+# Fields whose value is a machine value, not prose: read half-width, never cleaned as text.
+MACHINE_FIELDS = frozenset({"date", "modified", "status", "slug", "lang", "template",
+                            "save_as", "url", "translation"})
+_SLUG_OK = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+
+
+def line_of(source_lines, needle: str, start: int = 0):
+    """1-based number of the first source line containing ``needle`` (case-insensitive), or None."""
+    needle = needle.lower()
+    for number, line in enumerate(source_lines[start:], start + 1):
+        if needle in line.lower():
+            return number
+    return None
+
+
+def sanitize_body(fragment: str, source_lines, problems: Problems, field_name=None,
+                  body_start: int = 0) -> str:
+    """Clean an HTML fragment, reporting each kind of removed markup with the line it came from."""
+    for finding in body_findings(fragment):
+        line = line_of(source_lines, finding.needle, body_start)
+        place = where(field_name, [line] if line else [])
+        if finding.kind == "external-image":
+            problems.warning(place, finding.describe(),
+                             "the site only shows its own images: save the picture in content/images/ "
+                             "and write ![说明]({static}/images/<file>)")
+        else:
+            problems.warning(place, finding.describe(),
+                             "raw HTML in articles is limited to the list in docs/content-rules.md; "
+                             "use Markdown, or delete it")
+    return clean_body(fragment)
+
+
+def plain_text_field(name: str, value, line, problems: Problems):
+    """A prose metadata value as safe plain text (lists cleaned item by item)."""
+    if isinstance(value, (list, tuple)):
+        return [plain_text_field(name, item, line, problems) for item in value]
+    if not isinstance(value, str):
+        return value
+    text, removed = clean_text(value)
+    if removed:
+        problems.warning(where(name.capitalize(), [line] if line else []),
+                         f"HTML markup removed from {value[:60]!r}",
+                         "metadata is plain text: delete the tags")
+    return text
+
+
+def machine_value(value):
+    """Machine fields read with full-width digits and letters folded (２０２２－０８－１０)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFKC", value).strip()
+    return value
+
+
+def date_problem(name: str, value: str, line, problems: Problems) -> None:
+    problems.error(where(name.capitalize(), [line] if line else []),
+                   f"{value!r} is not a date",
+                   "write YYYY-MM-DD (for example 2022-08-10), optionally with a time HH:MM")
+
+
+def check_status(value: str, line, problems: Problems) -> bool:
+    if value.lower() in STATUSES:
+        return True
+    problems.error(where("Status", [line] if line else []), f"{value!r} is not a status",
+                   "write published, draft or hidden")
+    return False
+
+
+def check_slug(value: str, line, problems: Problems, make_slug):
+    """An explicit Slug: lowercase ASCII letters, digits and hyphens; otherwise repaired."""
+    if _SLUG_OK.match(value):
+        return value
+    repaired = make_slug(value)
+    problems.warning(where("Slug", [line] if line else []),
+                     f"{value!r} is not a web address name" + (f"; used {repaired!r}" if repaired else
+                                                              "; the address comes from the title"),
+                     "write lowercase letters, digits and hyphens, e.g. an-ji-kuai-di")
+    return repaired or None
+
+
+def check_required(metadata: dict, body_text: str, problems: Problems) -> None:
+    title = metadata.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.error("field Title", "missing or empty",
+                       "add a first line such as \"Title: 安吉县快递行业签订工资集体协议\"; "
+                       "the file is skipped until then")
+    if not body_text.strip():
+        problems.warning("", "the article has no text after the metadata",
+                         "leave one blank line after the metadata, then write the story")
+
+
+def check_size(size: int, problems: Problems) -> None:
+    if size > LARGE_FILE_BYTES:
+        problems.warning("", f"file is {size / 1_000_000:.1f} MB, far longer than a news story",
+                         "check it is one story and not a whole issue or a pasted PDF; split it if needed")
+
+
+MAX_LIST_DEPTH = 50
+_LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]")
+
+
+def check_nesting(source_lines, problems: Problems) -> bool:
+    """False (with an error) when lists nest deeper than MAX_LIST_DEPTH.
+
+    Python-Markdown's list parsing is roughly cubic in the nesting depth: 200
+    levels take half a second, 1,000 levels run for over a minute and then
+    fail with RecursionError.  No story needs more than a few levels; such
+    depth comes from pasted indentation or from an attack.
+    """
+    for number, line in enumerate(source_lines, 1):
+        match = _LIST_ITEM.match(line)
+        if match and len(match.group(1).expandtabs(4)) // 4 >= MAX_LIST_DEPTH:
+            problems.error(where(lines=[number]),
+                           f"a list nested more than {MAX_LIST_DEPTH} levels deep",
+                           "remove the extra indentation (4 spaces per level); the file is skipped until then")
+            return False
+    return True
+
+
+def fallback_slug(title: str, file_stem: str, problems: Problems, make_slug) -> str | None:
+    """A slug when the title has no letters for one (only emoji or symbols), else None."""
+    if not isinstance(title, str) or not title.strip() or make_slug(title):
+        return None
+    slug = make_slug(file_stem) or "article-" + format(zlib.crc32(file_stem.encode("utf-8")), "08x")
+    problems.warning("field Title", f"{title!r} gives no letters for the web address; used {slug!r}",
+                     "add a line such as \"Slug: gong-hui-xin-wen\"")
+    return slug

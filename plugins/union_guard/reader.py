@@ -1,0 +1,126 @@
+"""GuardedMarkdownReader: Pelican's Markdown reader with decoding, validation and sanitizing.
+
+It replaces Pelican's MarkdownReader for .md/.markdown/.mkd/.mdown (see
+``readers_init`` in __init__.py).  The parsing itself is Pelican's; what is
+added happens around it:
+
+- the file is decoded by ``decode.decode_source`` (UTF-8, BOM, UTF-16,
+  GB18030 fallback, control characters removed);
+- header keys typed in full width are normalised (``header``);
+- every metadata value goes through ``process_metadata``: dates and other
+  machine fields are read half-width and a bad date is an error naming its
+  line; prose fields become plain text; the formatted Summary is sanitized;
+- the body HTML is sanitized, each removal reported with its source line.
+
+Problems are returned in the metadata under ``PROBLEMS_KEY``; the
+``*_generator_context`` handler reports them and skips files with errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown import Markdown
+from pelican.readers import _DISCARD, MarkdownReader
+
+from union_site.slugs import pinyin_slug
+
+from .checks import (MACHINE_FIELDS, check_nesting, check_required, check_size, check_slug,
+                     check_status, date_problem, fallback_slug, machine_value, plain_text_field,
+                     sanitize_body)
+from .decode import decode_source
+from .header import field_lines, header_line_count, normalize_header
+from .problems import PROBLEMS_KEY, Problems, where
+
+_CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(.*)$")
+_TAGS = re.compile(r"<[^>]*>")
+
+
+@dataclass
+class _ReadState:
+    problems: Problems
+    field_lines: dict
+    source_lines: list
+
+
+def chinese_date_to_iso(value: str) -> str:
+    """'2022年8月10日' → '2022-08-10' (editors write dates the way the paper prints them)."""
+    match = _CHINESE_DATE.match(value)
+    if not match:
+        return value
+    year, month, day, rest = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}{rest}"
+
+
+class GuardedMarkdownReader(MarkdownReader):
+    """Markdown reader that never lets a bad file stop the build or carry script into the site."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._guard = None
+
+    def read(self, source_path):
+        self._source_path = source_path
+        problems = Problems(source_path)
+        raw = Path(source_path).read_bytes()
+        decoded = decode_source(raw, problems)
+        if decoded.text is None:
+            return "", {PROBLEMS_KEY: problems.as_metadata()}
+        check_size(len(raw), problems)
+        text, renamed = normalize_header(decoded.text)
+        for line, written, key in renamed:
+            problems.warning(where(lines=[line]),
+                             f"metadata key {written!r} typed in full-width characters; read as {key!r}",
+                             "type metadata keys and the colon in half-width (English input mode)")
+        source_lines = text.split("\n")
+        if not check_nesting(source_lines, problems):
+            return "", {PROBLEMS_KEY: problems.as_metadata()}
+        self._guard = _ReadState(problems, field_lines(text), source_lines)
+        try:
+            self._md = Markdown(**self.settings["MARKDOWN"])
+            content = self._md.convert(text)
+            metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the build
+            problems.error("", f"Markdown could not convert this file ({type(exc).__name__}: {exc})",
+                           "look for unusual nesting or pasted binary data; the file is skipped")
+            return "", {PROBLEMS_KEY: problems.as_metadata()}
+        finally:
+            self._guard = None
+        content = sanitize_body(content, source_lines, problems,
+                                body_start=header_line_count(source_lines))
+        check_required(metadata, _TAGS.sub("", content), problems)
+        if "slug" not in metadata and self.settings.get("SLUGIFY_SOURCE") == "title":
+            slug = fallback_slug(metadata.get("title"), Path(source_path).stem, problems, pinyin_slug)
+            if slug:
+                metadata["slug"] = slug
+        metadata[PROBLEMS_KEY] = problems.as_metadata()
+        return content, metadata
+
+    def process_metadata(self, name, value):
+        state = self._guard
+        if state is None:  # Pelican's own calls (defaults, path metadata)
+            return super().process_metadata(name, value)
+        line = state.field_lines.get(name)
+        if name in self.settings["FORMATTED_FIELDS"]:
+            value = sanitize_body(value, state.source_lines, state.problems, name.capitalize(),
+                                  body_start=(line or 1) - 1)
+        elif name in MACHINE_FIELDS:
+            value = machine_value(value)
+            if name in ("date", "modified"):
+                value = chinese_date_to_iso(value) if isinstance(value, str) else value
+                try:
+                    return super().process_metadata(name, value)
+                except (ValueError, OverflowError, TypeError):
+                    date_problem(name, value, line, state.problems)
+                    return _DISCARD
+            if name == "status" and not check_status(value, line, state.problems):
+                return _DISCARD
+            if name == "slug":
+                value = check_slug(value, line, state.problems, pinyin_slug)
+                if not value:
+                    return _DISCARD
+        else:
+            value = plain_text_field(name, value, line, state.problems)
+        return super().process_metadata(name, value)

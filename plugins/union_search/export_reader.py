@@ -1,0 +1,111 @@
+"""Reference reader of the static export: the engine's Source over output/search/.
+
+It does what the browser does (fetch the manifest, then only the pieces a
+query needs) and counts the bytes it fetched, so tests can check that the
+export ranks exactly like the Whoosh index and measure bytes per query.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import json
+import os
+
+from .encoding import decode_doc_list, decode_positions, decode_postings
+
+
+class ExportSource:
+    def __init__(self, root: str):
+        self.root = root
+        self.fetched: dict[str, int] = {}  # file → bytes (one query's worth when reset)
+        self.manifest = self._json("manifest.json")
+        self.doc_count = self.manifest["doc_count"]
+        self._chunk_keys = [first for first, _ in self.manifest["chunks"]]
+        self._chunks: dict[str, dict] = {}
+        self._facets = None
+
+    # fetching -----------------------------------------------------------
+    def _bytes(self, name: str) -> bytes:
+        with open(os.path.join(self.root, name), "rb") as handle:
+            data = handle.read()
+        self.fetched[name] = len(data)
+        return data
+
+    def _json(self, name: str):
+        return json.loads(self._bytes(name))
+
+    def reset_counter(self) -> None:
+        self.fetched = {}
+        self._chunks = {}
+        self._facets = None
+
+    @property
+    def bytes_fetched(self) -> int:
+        return sum(self.fetched.values())
+
+    # terms ---------------------------------------------------------------
+    def _entry(self, key: str):
+        i = bisect.bisect_right(self._chunk_keys, key) - 1
+        if i < 0:
+            return None
+        name = self.manifest["chunks"][i][1]
+        if name not in self._chunks:
+            self._chunks[name] = {entry[0]: entry for entry in self._json(name)["terms"]}
+        return self._chunks[name].get(key)
+
+    def _stream(self, stream, decode, wanted=None) -> dict:
+        if isinstance(stream, str):
+            return decode(base64.b64decode(stream))
+        result: dict = {}
+        for first, last, name in stream["segments"]:
+            if wanted is not None and not any(first <= d <= last for d in wanted):
+                continue
+            result.update(decode(self._bytes(name)))
+        return result
+
+    def _postings(self, key: str) -> dict:
+        entry = self._entry(key)
+        return self._stream(entry[2], decode_postings) if entry else {}
+
+    def word_postings(self, term: str) -> dict:
+        return self._postings("w:" + term)
+
+    def unigram_postings(self, char: str) -> dict:
+        return self._postings("u:" + char)
+
+    def bigram_postings(self, gram: str) -> dict:
+        return self._postings("b:" + gram)
+
+    def bigram_positions(self, gram: str, docs) -> dict:
+        entry = self._entry("b:" + gram)
+        if not entry:
+            return {}
+        wanted = sorted(docs)
+        found = self._stream(entry[3], decode_positions, wanted)
+        return {d: p for d, p in found.items() if d in docs}
+
+    # documents and facets ------------------------------------------------------
+    def facets(self) -> dict:
+        if self._facets is None:
+            self._facets = self._json(self.manifest["facets"])
+        return self._facets
+
+    def facet_docs(self, facet: str, value: str) -> set:
+        for folded, _name, docs in self.facets().get(facet, []):
+            if folded == value:
+                return set(decode_doc_list(base64.b64decode(docs)))
+        return set()
+
+    def all_docs(self) -> set:
+        return set(range(self.doc_count))
+
+    def sort_fields(self, doc) -> tuple[str, str]:
+        # ids are already in (date desc, url asc) order: compare ids only
+        return "", f"{doc:012d}"
+
+    def fragment(self, doc: int) -> dict:
+        starts = [first for first, _ in self.manifest["docmaps"]]
+        i = bisect.bisect_right(starts, doc) - 1
+        docmap = self._json(self.manifest["docmaps"][i][1])
+        return self._json(docmap["fragments"][doc - docmap["first"]])

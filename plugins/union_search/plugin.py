@@ -1,0 +1,76 @@
+"""Pelican glue: collect articles, build the search index on a second core, publish the export.
+
+All logic lives in plain modules (build, index, export); these handlers only
+read settings and articles and hand them over.  Handlers are safe to run
+twice (pelican -r).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+
+from .build import build_search
+from .export import publish
+from .records import record_from_article
+
+log = logging.getLogger(__name__)
+
+_pending: dict[int, object] = {}  # id(settings dict) → AsyncResult or BuildReport
+
+
+def set_defaults(pelican) -> None:
+    settings = pelican.settings
+    project = os.path.dirname(os.path.abspath(settings.get("PATH", ".")))
+    settings.setdefault("SEARCH_INDEX_PATH", os.path.join(project, "var", "search-index"))
+    settings.setdefault("SEARCH_CACHE_PATH", os.path.join(project, "var", "search-cache"))
+    settings.setdefault("SEARCH_EXPORT_STAGING", os.path.join(project, "var", "search-export"))
+    settings.setdefault("SEARCH_EXPORT_DIR", "search")  # inside OUTPUT_PATH
+    settings.setdefault("SEARCH_BACKGROUND", True)
+
+
+def collect_records(generators) -> list:
+    records = []
+    for generator in generators:
+        for article in getattr(generator, "articles", None) or []:
+            try:
+                records.append(record_from_article(article))
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build
+                log.error("search: skipped %s: %s (fix the article's metadata)",
+                          getattr(article, "source_path", "?"), exc)
+    return records
+
+
+def start_build(generators) -> None:
+    if not generators:
+        return
+    settings = generators[0].settings
+    records = collect_records(generators)
+    args = (records, settings["SEARCH_INDEX_PATH"], settings["SEARCH_CACHE_PATH"],
+            settings["SEARCH_EXPORT_STAGING"])
+    if settings.get("SEARCH_BACKGROUND") and "fork" in multiprocessing.get_all_start_methods():
+        pool = multiprocessing.get_context("fork").Pool(1)
+        _pending[id(settings)] = (pool, pool.apply_async(build_search, args))
+    else:
+        _pending[id(settings)] = (None, build_search(*args))
+
+
+def finish_build(pelican) -> None:
+    entry = _pending.pop(id(pelican.settings), None)
+    if entry is None:
+        return
+    pool, result = entry
+    try:
+        report = result.get() if pool else result
+    except Exception as exc:  # noqa: BLE001 - reported as a build error
+        log.error("search: index not updated: %s", exc)
+        return
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+    destination = os.path.join(pelican.settings["OUTPUT_PATH"], pelican.settings["SEARCH_EXPORT_DIR"])
+    os.makedirs(destination, exist_ok=True)
+    copied = publish(pelican.settings["SEARCH_EXPORT_STAGING"], destination)
+    log.info("%s; %d files published to %s", report.summary(), copied, destination)

@@ -1,0 +1,117 @@
+"""Site data built from tagged articles: region tree, region and topic listings, related stories.
+
+Plain Python over any objects with `regions`, `topics`, `date` and `slug`
+attributes (Pelican articles in the build, simple stand-ins in tests).
+"""
+
+import html
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|div|tr|pre|figcaption)\s*>|<br\s*/?>|<hr\s*/?>",
+                        re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def html_to_paragraphs(fragment: str) -> str:
+    """Visible text of rendered Markdown, one paragraph per block, blank lines between."""
+    text = _BLOCK_END.sub("\n\n", fragment or "")
+    text = html.unescape(_TAG.sub("", text))
+    paragraphs = (_SPACES.sub(" ", p).strip() for p in re.split(r"\n\s*\n", text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def story_title(metadata: dict, fallback: str = "") -> str:
+    """Title and subtitle: both are headline text and weigh as title."""
+    parts = [str(metadata.get("title") or fallback), str(metadata.get("subtitle") or "")]
+    return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class RegionNode:
+    code: str
+    name: str
+    level: str
+    slug: str
+    path: list                       # [(code, name, slug)] from the province down, self included
+    articles: list = field(default_factory=list)   # tagged here or below, newest first
+    children: list = field(default_factory=list)   # RegionNode, by count then name
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+def build_region_tree(articles, gaz) -> tuple:
+    """(roots, nodes by code): every region that has a story in its subtree.
+
+    A story counts once per region even when it has several tags below it.
+    """
+    per_code = defaultdict(dict)   # code -> {id(article): article}
+    for article in articles:
+        for region in getattr(article, "regions", None) or []:
+            for code in region["path_codes"]:
+                per_code[code][id(article)] = article
+    nodes = {}
+    for code, found in per_code.items():
+        path = gaz.path(code)
+        nodes[code] = RegionNode(code, gaz[code].name, gaz[code].level, gaz.slug(code),
+                                 [(p.code, p.name, gaz.slug(p.code)) for p in path],
+                                 newest_first(found.values()))
+    roots = []
+    for code, node in nodes.items():
+        parent = gaz[code].parent_code
+        (nodes[parent].children if parent in nodes else roots).append(node)
+    for node in list(nodes.values()) + [None]:
+        children = roots if node is None else node.children
+        children.sort(key=lambda n: (-n.count, n.code))
+    return roots, nodes
+
+
+def build_topic_index(articles, taxonomy) -> list:
+    """[(Topic, [articles newest first])] in taxonomy order, topics with stories only."""
+    per_slug = defaultdict(list)
+    for article in articles:
+        for topic in getattr(article, "topics", None) or []:
+            per_slug[topic["slug"]].append(article)
+    return [(t, newest_first(per_slug[t.slug])) for t in taxonomy.topics if per_slug.get(t.slug)]
+
+
+def newest_first(articles) -> list:
+    return sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+
+
+def related_articles(article, candidates, limit=5) -> list:
+    """Stories sharing the article's place or topics, best first.
+
+    Same primary region scores 4, same county 3, same city 1; each shared
+    topic 2.  Only stories that share something are returned.
+    """
+    mine = _profile(article)
+    scored = []
+    for other in candidates:
+        if other is article:
+            continue
+        theirs = _profile(other)
+        score = 2 * len(mine["topics"] & theirs["topics"])
+        if mine["primary"] and mine["primary"] == theirs["primary"]:
+            score += 4
+        elif mine["county"] and mine["county"] == theirs["county"]:
+            score += 3
+        elif mine["city"] and mine["city"] == theirs["city"]:
+            score += 1
+        if score:
+            scored.append((score, other.date, other.slug, other))
+    scored.sort(key=lambda s: (s[0], s[1], s[2]), reverse=True)
+    return [s[3] for s in scored[:limit]]
+
+
+def _profile(article) -> dict:
+    primary = next((r for r in getattr(article, "regions", None) or [] if r.get("primary")), None)
+    codes = primary["path_codes"] if primary else []
+    by_len = {len(c): c for c in codes}
+    return {"primary": primary["code"] if primary else None,
+            "county": by_len.get(6), "city": by_len.get(4),
+            "topics": {t["slug"] for t in getattr(article, "topics", None) or []}}

@@ -1,0 +1,166 @@
+"""Topic tags from the curated taxonomy in topics.yaml.
+
+The decision is a weighted keyword score (title above lead above body), not
+jieba's TF-IDF: on union news TF-IDF ranks 工会, 职工, 企业 highest, which
+says nothing about the topic.
+"""
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from union_site.slugs import pinyin_slug
+
+from .textfold import fold
+
+TOPICS_YAML = Path(__file__).resolve().parent / "topics.yaml"
+SECTION_NAMES = {"title": "标题", "lead": "导语", "body": "正文"}
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    short: str
+    slug: str
+    keywords: tuple  # ((keyword, weight), ...)
+
+
+@dataclass
+class TopicTag:
+    slug: str
+    name: str
+    short: str
+    score: float
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"slug": self.slug, "name": self.name, "short": self.short, "reason": self.reason}
+
+
+@dataclass
+class TopicResult:
+    tags: list = field(default_factory=list)
+    scores: dict = field(default_factory=dict)   # slug -> score, every topic with a hit
+
+
+class TopicError(ValueError):
+    pass
+
+
+class Taxonomy:
+    def __init__(self, topics: list, scoring: dict):
+        self.topics = topics
+        self.scoring = scoring
+        self.by_slug = {t.slug: t for t in topics}
+        self.keyword_topics = defaultdict(list)  # keyword -> [(slug, weight)]
+        for topic in topics:
+            for keyword, weight in topic.keywords:
+                self.keyword_topics[fold(keyword)].append((topic.slug, weight))
+        lengths = defaultdict(set)
+        for keyword in self.keyword_topics:
+            lengths[keyword[0]].add(len(keyword))
+        self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+
+    def lookup(self, text: str):
+        """The topic named by slug, full name or short name (folded), or None."""
+        key = fold(text.strip())
+        for topic in self.topics:
+            if key in (topic.slug, fold(topic.name), fold(topic.short)):
+                return topic
+        return None
+
+    def hits(self, text: str):
+        """Yield (keyword, start) for leftmost-longest keyword matches in text."""
+        folded = fold(text)
+        i = 0
+        while i < len(folded):
+            for length in self._lengths.get(folded[i], ()):
+                piece = folded[i:i + length]
+                if piece in self.keyword_topics:
+                    yield piece, i
+                    i += length
+                    break
+            else:
+                i += 1
+
+
+def load_taxonomy(path: Path = TOPICS_YAML) -> Taxonomy:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise TopicError(f"{path}: not valid YAML: {exc}") from exc
+    topics, seen = [], set()
+    for index, entry in enumerate(data.get("topics") or [], 1):
+        where = f"{path}: topic #{index}"
+        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("keywords"):
+            raise TopicError(f"{where}: needs `name` and a `keywords` mapping of word: weight")
+        short = str(entry.get("short") or entry["name"])
+        slug = str(entry.get("slug") or pinyin_slug(short))
+        if slug in seen:
+            raise TopicError(f"{where} ({entry['name']}): slug {slug!r} is already used; "
+                             "give the topic a different `short` or an explicit `slug`")
+        seen.add(slug)
+        keywords = []
+        for word, weight in entry["keywords"].items():
+            if not isinstance(weight, (int, float)) or weight <= 0:
+                raise TopicError(f"{where} ({entry['name']}): keyword {word!r} needs a "
+                                 f"positive number as weight, got {weight!r}")
+            keywords.append((str(word), float(weight)))
+        topics.append(Topic(str(entry["name"]), short, slug, tuple(keywords)))
+    scoring = {"title_factor": 4.0, "lead_factor": 1.5, "max_hits": 6, "min_score": 8.0,
+               "fallback_min": 4.0, "relative": 0.3, "max_topics": 4}
+    scoring.update(data.get("scoring") or {})
+    return Taxonomy(topics, scoring)
+
+
+@functools.lru_cache(maxsize=None)
+def default_taxonomy() -> Taxonomy:
+    return load_taxonomy()
+
+
+def score_topics(sections, taxonomy: Taxonomy, blocked=()) -> TopicResult:
+    """Score every topic for [(section, text)] and pick one to four of them."""
+    s = taxonomy.scoring
+    factor = {"title": s["title_factor"], "lead": s["lead_factor"], "body": 1.0}
+    counts = defaultdict(lambda: defaultdict(int))   # keyword -> section -> hits
+    for section, text in sections:
+        for keyword, _ in taxonomy.hits(text):
+            counts[keyword][section] += 1
+    scores = defaultdict(float)
+    evidence = defaultdict(list)   # slug -> [(points, keyword, counts)]
+    for keyword, per_section in counts.items():
+        for slug, weight in taxonomy.keyword_topics[keyword]:
+            points = sum(weight * factor[sec] * min(n, s["max_hits"])
+                         for sec, n in per_section.items())
+            scores[slug] += points
+            evidence[slug].append((points, keyword, per_section))
+    ranked = sorted((slug for slug in scores if slug not in blocked),
+                    key=lambda slug: (-scores[slug], slug))
+    chosen = []
+    if ranked:
+        best = scores[ranked[0]]
+        for slug in ranked[: int(s["max_topics"])]:
+            score = scores[slug]
+            if score >= s["min_score"] and score >= s["relative"] * best:
+                chosen.append(slug)
+        if not chosen and best >= s["fallback_min"]:
+            chosen = [ranked[0]]
+    result = TopicResult(scores=dict(scores))
+    for slug in chosen:
+        topic = taxonomy.by_slug[slug]
+        result.tags.append(TopicTag(slug, topic.name, topic.short, round(scores[slug], 1),
+                                    _reason(scores[slug], evidence[slug])))
+    return result
+
+
+def _reason(score, evidence) -> str:
+    top = sorted(evidence, key=lambda e: -e[0])[:4]
+    parts = []
+    for _, keyword, per_section in top:
+        where = "、".join(f"{SECTION_NAMES[sec]}{n}" for sec, n in per_section.items())
+        parts.append(f"{keyword}({where})")
+    return f"得分 {score:.1f}：" + "，".join(parts)

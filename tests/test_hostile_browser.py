@@ -1,0 +1,123 @@
+"""Hostile articles in a real browser: no payload runs, the CSP holds on every page.
+
+Every payload in the corpus both calls alert() and sets window.__pwned, so a
+dialog listener and a global check both watch for it; a securitypolicyviolation
+listener and the console catch anything the Content-Security-Policy had to
+block.  The first test proves these detectors fire when script does run.
+"""
+
+import json
+
+import pytest
+
+from sitebuild import StaticServer
+from test_hostile_build import guard_plugins, run_build
+from tests.fixtures.hostile.corpus import HOSTILE_DIR, PAYLOAD_MARK, cases
+
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));
+"""
+SITE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'self'")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """Real content/ plus the corpus cases that carry script, built and served."""
+    import shutil
+
+    from sitebuild import PROJECT_DIR
+    root = tmp_path_factory.mktemp("hostile-browser")
+    content = root / "content"
+    shutil.copytree(PROJECT_DIR / "content", content)
+    (content / HOSTILE_DIR).mkdir(parents=True)
+    for case in cases(hostile=True):
+        (content / HOSTILE_DIR / case.name).write_bytes(case.data)
+    output = root / "output"
+    run_build(output, content, settings={"PLUGINS": guard_plugins()})
+    catalog = json.loads((output / "catalog.json").read_text(encoding="utf-8"))
+    with StaticServer(output) as server:
+        server.catalog = catalog
+        server.output = output
+        yield server
+
+
+@pytest.fixture
+def watched(page):
+    """The conftest page plus a dialog log and a CSP-violation log."""
+    page.dialogs = []
+
+    def on_dialog(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.add_init_script(CSP_WATCH)
+    return page
+
+
+def evidence(page):
+    """What would show that script ran or was blocked on the current page."""
+    return {
+        "dialogs": list(page.dialogs),
+        "pwned": page.evaluate(f"typeof window.{PAYLOAD_MARK} !== 'undefined'"),
+        "csp": page.evaluate("window.__csp"),
+        "console": list(page.console_errors),
+    }
+
+
+CLEAN = {"dialogs": [], "pwned": False, "csp": [], "console": []}
+
+
+def test_the_detectors_fire_when_script_runs(watched, tmp_path):
+    """Control: an unsanitized page without CSP runs its payload; with the site's CSP it is blocked."""
+    payload = f"<img src=x onerror=\"window.{PAYLOAD_MARK}=1;alert('xss')\">"
+    (tmp_path / "open.html").write_text(f"<!doctype html><p>{payload}</p>", encoding="utf-8")
+    (tmp_path / "csp.html").write_text(
+        f"<!doctype html><meta http-equiv=\"Content-Security-Policy\" content=\"{SITE_CSP}\">"
+        f"<p>{payload}</p><script>window.{PAYLOAD_MARK}=2</script>", encoding="utf-8")
+    with StaticServer(tmp_path) as server:
+        watched.goto(server.url + "/open.html")
+        watched.wait_for_function(f"window.{PAYLOAD_MARK} === 1")
+        assert watched.dialogs == ["xss"]
+        watched.dialogs.clear()
+        watched.console_errors.clear()
+        watched.goto(server.url + "/csp.html")
+        watched.wait_for_function("window.__csp.length >= 2")
+        seen = evidence(watched)
+    assert seen["dialogs"] == [] and seen["pwned"] is False
+    assert all(v.startswith("script-src") for v in seen["csp"]), seen["csp"]
+    assert any("Content Security Policy" in m for m in seen["console"]), seen["console"]
+
+
+def hostile_urls(server):
+    titles = {c.title for c in cases(hostile=True)}
+    return [e["url"] for e in server.catalog["articles"] if e["title"] in titles]
+
+
+def test_hostile_articles_open_without_running_anything(watched, hostile_site):
+    urls = hostile_urls(hostile_site)
+    assert len(urls) == len(cases(hostile=True))
+    for url in urls:
+        watched.goto(hostile_site.url + url)
+        watched.wait_for_load_state("load")
+        watched.hover("h1")  # would fire an injected onmouseover
+        for link in watched.locator(".article__body a").all():
+            if link.is_visible():
+                link.hover()
+        assert evidence(watched) == CLEAN, url
+
+
+def test_hostile_titles_in_listings_run_nothing(watched, hostile_site):
+    """Titles appear again on the home page, archives, tag and category pages and in prev/next links."""
+    listings = ["/", "/archives/", "/category/", "/tag/"]
+    listings += [p.relative_to(hostile_site.output).as_posix()
+                 for p in sorted((hostile_site.output / "tag").glob("*/index.html"))]
+    for path in listings:
+        watched.goto(hostile_site.url + "/" + path.lstrip("/"))
+        watched.wait_for_load_state("load")
+        assert evidence(watched) == CLEAN, path
+    watched.goto(hostile_site.url + "/archives/")
+    assert "职工之家建设" in watched.locator("main").inner_text()
