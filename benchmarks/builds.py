@@ -7,6 +7,7 @@ build starts from nothing and a rebuild finds exactly what the previous build le
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -60,6 +61,17 @@ class Variant:
         cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(self.output),
                "-s", str(CONF), "-e"]
         return cmd + [f"{key}={json.dumps(value)}" for key, value in self.settings(load_cache).items()]
+
+
+LOG_LEVELS = re.compile(r"\b(ERROR|CRITICAL|WARNING)\b")
+
+
+def log_problems(result: RunResult) -> dict:
+    """Counts of error and warning records in a build log (Pelican prints one level word each)."""
+    counts = {"errors": 0, "warnings": 0}
+    for match in LOG_LEVELS.finditer(result.log_path.read_text(encoding="utf-8", errors="replace")):
+        counts["warnings" if match.group(1) == "WARNING" else "errors"] += 1
+    return counts
 
 
 def _checked(result: RunResult, what: str) -> RunResult:

@@ -85,7 +85,9 @@ def format_table(result: dict) -> str:
         else:
             lines.append(f"{label:<36}{'not built':>12}")
     search = result.get("search")
-    if search:
+    if search and not any(search.get(e, {}).get("available") for e in ("ours", "pagefind")):
+        lines += ["", "browser search: " + search.get("pagefind", {}).get("reason", "not measured")]
+    elif search:
         lines += ["", f"{'browser search (median of queries)':<36}{'ours':>12}{'Pagefind':>12}"]
         rows = [("first query bytes (as served)", "first_query_bytes_median", _kb),
                 ("first query bytes (gzip)", "first_query_gzip_median", _kb),

@@ -64,7 +64,10 @@ def corpus_stats(manifest: dict) -> dict:
 
 
 def _variant_summary(cold: list, rebuilt: list) -> dict:
+    problems = [builds.log_problems(r) for r in cold + rebuilt]
     return {
+        "log_errors": sum(p["errors"] for p in problems),
+        "log_warnings": sum(p["warnings"] for p in problems),
         "cold_cpu_s": [round(r.cpu_seconds, 3) for r in cold],
         "cold_cpu_median_s": round(statistics.median(r.cpu_seconds for r in cold), 3),
         "rebuild_cpu_s": [round(r.cpu_seconds, 3) for r in rebuilt],
@@ -103,6 +106,10 @@ def measure_builds(content: Path, work: Path, runs: int, rebuilds: int,
                 f"(CPU {result.cpu_seconds:6.2f} s, load {result.load_before:.1f}) "
                 f"edited {target.relative_to(content)}")
     summary = {name: _variant_summary(cold[name], rebuilt[name]) for name in cold}
+    for name, data in summary.items():
+        if data["log_errors"] or data["log_warnings"]:
+            say(f"  ! {name}: {data['log_errors']} error and {data['log_warnings']} warning records "
+                f"in its build logs ({logs})")
     summary["ratios"] = {
         "cold": round(summary["ours"]["cold_median_s"] / summary["vanilla"]["cold_median_s"], 3),
         "rebuild": round(summary["ours"]["rebuild_median_s"] / summary["vanilla"]["rebuild_median_s"], 3),

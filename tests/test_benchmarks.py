@@ -167,6 +167,7 @@ def test_tiny_runner_builds_both_variants_and_writes_json(tmp_path):
         # the rebuild really picked up the edit
         edited = [p for p in articles if "基准测试中修订" in p.read_text(encoding="utf-8")]
         assert len(edited) == 1
-    assert set(result["builds"]["ratios"]) == {"cold", "rebuild"}
+    assert result["builds"]["vanilla"]["log_errors"] == 0  # the corpus itself is clean
+    assert set(result["builds"]["ratios"]) == {"cold", "rebuild", "cold_cpu", "rebuild_cpu"}
     assert {"whoosh", "export"} <= set(result["index"])
     assert [g["target"] for g in result["goals"]] == [1.5, 1.2, 0.5, 50.0]

@@ -64,7 +64,8 @@ def evidence(page):
         "dialogs": list(page.dialogs),
         "pwned": page.evaluate(f"typeof window.{PAYLOAD_MARK} !== 'undefined'"),
         "csp": page.evaluate("window.__csp"),
-        "console": list(page.console_errors),
+        # The payloads' <img src=x> is a 404 by design; any other console error counts.
+        "console": [m for m in page.console_errors if not m.startswith("Failed to load resource")],
     }
 
 

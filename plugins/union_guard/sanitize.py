@@ -9,10 +9,13 @@ other than http(s), mailto, tel and relative ones (``{filename}`` and
 link gets ``rel="noopener"``.
 
 Metadata (title, subtitle, byline, source, column, tags, authors …) is plain
-text: tags are removed, entities are decoded, and the characters that could
-end an HTML attribute or start a tag (``< > "``) are replaced by their
-full-width forms, so the theme may print a field anywhere - element text,
-attribute, <title> - without escaping it.
+text: entities are decoded, tags are removed, and ASCII double quotes become
+“ ” (a ``"`` is the one character that can end the theme's double-quoted
+attributes).  What is left cannot open a tag (every ``<`` that could was
+removed by nh3) nor decode into one, so the theme may print a field anywhere -
+element text, attribute, <title>, through ``striptags`` - without escaping.
+``<`` and ``>`` themselves stay: "PM2.5<35" and union_tags' "浙江省>台州市"
+paths are ordinary text.
 
 ``body_findings`` lists what ``clean_body`` removes, for the report; nh3 does
 the removing.
@@ -70,7 +73,7 @@ _CLEANER = nh3.Cleaner(
 )
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
-_TAG_LIKE = re.compile(r"<\s*[A-Za-z!/?]")
+_TAG_LIKE = re.compile(r"<[A-Za-z!/?]")  # how HTML starts a tag, comment or bogus comment
 
 
 def clean_body(fragment: str) -> str:
@@ -184,11 +187,13 @@ def clean_text(value: str):
     """(plain text safe in any HTML context, True when markup was removed).
 
     Ordinary text - Chinese, English, full-width punctuation, emoji - comes
-    back unchanged except for ``< > "`` (full-width ＜ ＞ and “ ” quotes).
+    back unchanged except for ASCII double quotes, which become “ ”.
     """
     text = unescape_fully(value)
     removed = bool(_TAG_LIKE.search(text))
-    if removed:
+    for _ in range(5):  # "<<script></script>img …>" leaves "&lt;img …>", a tag again once decoded
+        if not _TAG_LIKE.search(text):
+            break
         text = unescape_fully(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
-    text = _curly_quotes(text.replace("<", "\uff1c").replace(">", "\uff1e"))
+    text = _curly_quotes(_TAG_LIKE.sub(lambda m: "\uff1c" + m.group(0)[1:], text))
     return " ".join(text.split()) if removed else text, removed

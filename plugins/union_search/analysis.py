@@ -6,8 +6,8 @@ so the command line and the browser rank from identical statistics.
 
 from __future__ import annotations
 
+import marshal
 import os
-import pickle
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -46,6 +46,21 @@ def analyze_field(text: str) -> FieldAnalysis:
     return FieldAnalysis(dict(words), word_len, bigrams, dict(unigrams), sum(unigrams.values()))
 
 
+def _field_to_tuple(f: FieldAnalysis) -> tuple:
+    return (f.words, f.word_len, f.bigrams, f.unigrams, f.char_len)
+
+
+def to_builtins(analysis: DocAnalysis) -> tuple:
+    """Plain builtins for marshal (several times faster to load than pickle)."""
+    return (analysis.text_hash, analysis.title_len,
+            _field_to_tuple(analysis.title), _field_to_tuple(analysis.body))
+
+
+def from_builtins(data: tuple) -> DocAnalysis:
+    text_hash, title_len, title, body = data
+    return DocAnalysis(text_hash, title_len, FieldAnalysis(*title), FieldAnalysis(*body))
+
+
 def analyze_record(record: ArticleRecord) -> DocAnalysis:
     return DocAnalysis(
         text_hash=record.text_hash(),
@@ -56,7 +71,7 @@ def analyze_record(record: ArticleRecord) -> DocAnalysis:
 
 
 class AnalysisCache:
-    """Pickled analyses under `directory`, keyed by text hash and analyzer fingerprint."""
+    """Marshalled analyses under `directory`, keyed by text hash and analyzer fingerprint."""
 
     def __init__(self, directory: str):
         self.directory = os.path.join(directory, union_text.analyzer_fingerprint())
@@ -64,23 +79,23 @@ class AnalysisCache:
         self.misses = 0
 
     def _path(self, text_hash: str) -> str:
-        return os.path.join(self.directory, text_hash[:2], text_hash + ".pickle")
+        return os.path.join(self.directory, text_hash[:2], text_hash + ".marshal")
 
     def get(self, record: ArticleRecord) -> DocAnalysis:
         text_hash = record.text_hash()
         path = self._path(text_hash)
         try:
             with open(path, "rb") as handle:
-                analysis = pickle.load(handle)
+                analysis = from_builtins(marshal.load(handle))
             self.hits += 1
             return analysis
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
-            pass
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # missing or damaged: analyse again
         analysis = analyze_record(record)
         self.misses += 1
         os.makedirs(os.path.dirname(path), exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
-            pickle.dump(analysis, out, protocol=pickle.HIGHEST_PROTOCOL)
+            marshal.dump(to_builtins(analysis), out)
         os.replace(temp, path)
         return analysis

@@ -43,7 +43,7 @@ def build_search(records: list[ArticleRecord], index_dir: str, cache_dir: str,
     index_report = update_index(index_dir, records, cache.get)
     export_report = None
     if export_dir and not _export_is_current(index_dir, export_dir):
-        export_report = export_index(index_dir, export_dir)
+        export_report = export_index(index_dir, export_dir, records, cache.get)
     return BuildReport(index_report, export_report, cache.misses, cache.hits, time.monotonic() - started)
 
 

@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+_TABLE_LIMIT = 1 << 14
 
-def put_varint(out: bytearray, value: int) -> None:
+
+def _varint_bytes(value: int) -> bytes:
+    out = bytearray()
     while value >= 0x80:
         out.append((value & 0x7F) | 0x80)
         value >>= 7
     out.append(value)
+    return bytes(out)
+
+
+_TABLE = [_varint_bytes(v) for v in range(_TABLE_LIMIT)]
+
+
+def put_varint(out: bytearray, value: int) -> None:
+    out += _TABLE[value] if value < _TABLE_LIMIT else _varint_bytes(value)
+
+
+def encode_varints(values) -> bytes:
+    """Concatenated varints of non-negative integers (fast path through a lookup table)."""
+    table = _TABLE
+    try:
+        return b"".join([table[v] for v in values])
+    except IndexError:
+        return b"".join([table[v] if v < _TABLE_LIMIT else _varint_bytes(v) for v in values])
+
+
+def gaps(values) -> list[int]:
+    """Gap coding from −1: [v0 + 1, v1 − v0, …]."""
+    previous = -1
+    out = []
+    for value in values:
+        out.append(value - previous)
+        previous = value
+    return out
 
 
 def read_varints(data: bytes):
@@ -22,12 +52,7 @@ def read_varints(data: bytes):
 
 
 def encode_doc_list(docs) -> bytes:
-    out = bytearray()
-    previous = -1
-    for doc in docs:
-        put_varint(out, doc - previous)
-        previous = doc
-    return bytes(out)
+    return encode_varints(gaps(docs))
 
 
 def decode_doc_list(data: bytes) -> list[int]:
@@ -38,15 +63,12 @@ def decode_doc_list(data: bytes) -> list[int]:
     return docs
 
 
-def encode_postings(items) -> bytes:
-    """items: (doc, q) with increasing doc."""
-    out = bytearray()
-    previous = -1
-    for doc, q in items:
-        put_varint(out, doc - previous)
-        put_varint(out, q)
-        previous = doc
-    return bytes(out)
+def encode_postings(docs, qs) -> bytes:
+    """docs increasing, qs aligned: varints doc gap, q, doc gap, q, …"""
+    flat = [0] * (2 * len(docs))
+    flat[0::2] = gaps(docs)
+    flat[1::2] = qs
+    return encode_varints(flat)
 
 
 def decode_postings(data: bytes) -> dict[int, int]:
@@ -58,13 +80,16 @@ def decode_postings(data: bytes) -> dict[int, int]:
     return result
 
 
-def encode_positions_doc(out: bytearray, doc_gap: int, positions) -> None:
-    put_varint(out, doc_gap)
-    put_varint(out, len(positions))
+def encode_positions(docs, position_lists) -> bytes:
+    """For each doc: doc gap, count, position gaps (restarting from −1)."""
+    flat: list[int] = []
     previous = -1
-    for position in positions:
-        put_varint(out, position - previous)
-        previous = position
+    for doc, positions in zip(docs, position_lists):
+        flat.append(doc - previous)
+        flat.append(len(positions))
+        flat.extend(gaps(positions))
+        previous = doc
+    return encode_varints(flat)
 
 
 def decode_positions(data: bytes) -> dict[int, list[int]]:

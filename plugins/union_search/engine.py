@@ -134,21 +134,37 @@ def _word_group(plan: RunPlan, index: int, cache: _Cache) -> dict:
     return merged
 
 
-def _net_docs(plan: RunPlan, cache: _Cache, source: Source) -> set:
-    """Documents containing the run as a substring (Ctrl-F truth)."""
+def covering_bigrams(run: str) -> list[int]:
+    """Offsets of bigrams that pin every character: 0, 2, 4, … and the last one."""
+    offsets = list(range(0, len(run) - 1, 2))
+    if offsets[-1] != len(run) - 2:
+        offsets.append(len(run) - 2)
+    return offsets
+
+
+def _net_docs(plan: RunPlan, cache: _Cache, source: Source, already: set) -> set:
+    """Documents containing the run as a substring (Ctrl-F truth).
+
+    Documents in `already` are matched anyway, so positions are fetched
+    only for the other candidates.
+    """
     postings = [cache.unigram(plan.text)] if len(plan.text) == 1 else [cache.bigram(g) for g in plan.grams]
     candidates = set(postings[0])
     for p in postings[1:]:
         candidates &= p.keys()
-    if len(plan.text) <= 2 or not candidates:
+    if len(plan.text) <= 2:
         return candidates
-    needed = [plan.text[i : i + 2] for i in range(len(plan.text) - 1)]
-    positions = {g: source.bigram_positions(g, candidates) for g in dict.fromkeys(needed)}
-    found = set()
-    for doc in candidates:
-        starts = positions[needed[0]].get(doc, ())
-        later = [set(positions[g].get(doc, ())) for g in needed[1:]]
-        if any(all(start + k + 1 in later[k] for k in range(len(later))) for start in starts):
+    to_check = candidates - already
+    found = candidates & already
+    if not to_check:
+        return found
+    offsets = covering_bigrams(plan.text)
+    grams = [plan.text[k : k + 2] for k in offsets]
+    positions = {g: source.bigram_positions(g, to_check) for g in dict.fromkeys(grams)}
+    for doc in to_check:
+        starts = positions[grams[0]].get(doc, ())
+        later = [(k, set(positions[g].get(doc, ()))) for k, g in zip(offsets[1:], grams[1:])]
+        if any(all(start + k in pins for k, pins in later) for start in starts):
             found.add(doc)
     return found
 
@@ -222,7 +238,7 @@ def _evaluate_run(plan: RunPlan, phrase: bool, cache: _Cache, source: Source, n:
     word_docs = set(groups[0]) if groups else set()
     for group in groups[1:]:
         word_docs &= group.keys()
-    net_docs = _net_docs(plan, cache, source)
+    net_docs = _net_docs(plan, cache, source, set() if phrase else word_docs)
     matched = net_docs if phrase else (word_docs | net_docs)
     credited = word_docs & net_docs if phrase else word_docs
     idfs = [scoring.idf(n, len(group)) for group in groups]

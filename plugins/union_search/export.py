@@ -1,7 +1,7 @@
 """Static export of the Whoosh index into output/search/ (format: docs/search-export-format.md).
 
-Streams the index term by term, so memory stays bounded by one term's
-postings and one chunk.  Pieces have content-hashed names; a piece that
+Built from the same cached per-article analyses the Whoosh index was fed,
+inverted into compact arrays one article at a time.  Pieces have content-hashed names; a piece that
 already exists is not rewritten, and the manifest is replaced last, so a
 reader never sees a manifest naming a missing piece.
 """
@@ -10,24 +10,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import heapq
 import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
-
-from whoosh.reading import TermNotFound
+from array import array
+from dataclasses import dataclass
 
 import union_text
 
 from . import index as search_index
 from . import scoring
-from .encoding import encode_doc_list, encode_positions_doc, put_varint
+from .analysis import DocAnalysis
+from .encoding import encode_doc_list, encode_positions, encode_postings
 from .engine import MAX_QUERY_WORD
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD
 from .query import FILTER_NAMES
-from .records import facet_values
+from .records import ArticleRecord, facet_values
 
 FORMAT_VERSION = 1
 INLINE_MAX = 192
@@ -35,11 +34,6 @@ SEGMENT_MAX = 16 * 1024
 CHUNK_TARGET = 8 * 1024
 DOCMAP_SIZE = 256
 MANIFEST = "manifest.json"
-KINDS = (  # key prefix, fields, length slots in LENS (title, body), has positions
-    ("b", search_index.BIGRAM_FIELDS, (2, 3), True),
-    ("u", search_index.UNIGRAM_FIELDS, (2, 3), False),
-    ("w", search_index.WORD_FIELDS, (0, 1), False),
-)
 
 
 def doc_order_key(date: str, url: str):
@@ -102,83 +96,164 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _postings_stream(items, pieces: _PieceWriter):
-    """items: sorted (doc, q).  Inline base64 or {"segments": [...]}."""
-    segments, current, previous, first = [], bytearray(), -1, None
-    last = None
-    for doc, q in items:
-        entry = bytearray()
-        put_varint(entry, doc - previous)
-        put_varint(entry, q)
-        if current and len(current) + len(entry) > SEGMENT_MAX:
-            segments.append((first, last, bytes(current)))
-            current, previous, entry = bytearray(), -1, bytearray()
-            put_varint(entry, doc + 1)
-            put_varint(entry, q)
-        if not current:
-            first = doc
-        current += entry
-        previous = last = doc
-    if current:
-        segments.append((first, last, bytes(current)))
-    return _store(segments, pieces)
-
-
-def _positions_stream(items, pieces: _PieceWriter):
-    """items: sorted (doc, positions)."""
-    segments, current, previous, first, last = [], bytearray(), -1, None, None
-    for doc, positions in items:
-        entry = bytearray()
-        encode_positions_doc(entry, doc - previous, positions)
-        if current and len(current) + len(entry) > SEGMENT_MAX:
-            segments.append((first, last, bytes(current)))
-            current, entry = bytearray(), bytearray()
-            encode_positions_doc(entry, doc + 1, positions)
-        if not current:
-            first = doc
-        current += entry
-        previous = last = doc
-    if current:
-        segments.append((first, last, bytes(current)))
-    return _store(segments, pieces)
-
-
 def _store(segments, pieces: _PieceWriter):
     if len(segments) == 1 and len(segments[0][2]) <= INLINE_MAX:
         return _b64(segments[0][2])
     return {"segments": [[a, b, pieces.write("p", data, "bin")] for a, b, data in segments]}
 
 
-def _merged_terms(reader, fields: tuple[str, str]):
-    """Sorted distinct terms of the title and body fields."""
-    streams = [(t for t in reader.lexicon(name)) for name in fields]
-    previous = None
-    for term in heapq.merge(*streams):
-        if term != previous:
-            previous = term
-            yield term.decode("utf-8")
+def _segments(docs, encode_range, start: int = 0, end: int | None = None) -> list:
+    """Split docs[start:end] so each encoded part is at most SEGMENT_MAX bytes (one document never splits)."""
+    end = len(docs) if end is None else end
+    data = encode_range(start, end)
+    if len(data) <= SEGMENT_MAX or end - start == 1:
+        return [(docs[start], docs[end - 1], data)]
+    parts = -(-len(data) // SEGMENT_MAX) + 1
+    step = max(1, -(-(end - start) // parts))
+    out = []
+    for a in range(start, end, step):
+        out.extend(_segments(docs, encode_range, a, min(end, a + step)))
+    return out
 
 
-def export_index(index_dir: str, root: str) -> ExportReport:
-    """Write the export into directory `root` (normally output/search) from the index at index_dir."""
+class _Inverted:
+    """Postings of every term, gathered one document at a time into compact arrays."""
+
+    def __init__(self, stats: dict):
+        self.avg_words = (stats["avg_title_words"], stats["avg_body_words"])
+        self.avg_chars = (stats["avg_title_chars"], stats["avg_body_chars"])
+        self.words: dict[str, tuple[array, array]] = {}
+        self.unigrams: dict[str, tuple[array, array]] = {}
+        self.bigrams: dict[str, tuple[array, array, array, array]] = {}
+
+    @staticmethod
+    def _add_counts(table, doc, title, body, len_title, len_body, avgs):
+        quantize = scoring.quantized_tf
+        for term, tf in body.items():
+            entry = table.get(term)
+            if entry is None:
+                entry = table[term] = (array("I"), array("I"))
+            entry[0].append(doc)
+            entry[1].append(quantize(title.get(term, 0), tf, len_title, len_body, *avgs))
+        for term, tf in title.items():
+            if term in body:
+                continue
+            entry = table.get(term)
+            if entry is None:
+                entry = table[term] = (array("I"), array("I"))
+            entry[0].append(doc)
+            entry[1].append(quantize(tf, 0, len_title, len_body, *avgs))
+
+    def add(self, doc: int, analysis: DocAnalysis) -> None:
+        t, b = analysis.title, analysis.body
+        self._add_counts(self.words, doc, t.words, b.words, t.word_len, b.word_len, self.avg_words)
+        self._add_counts(self.unigrams, doc, t.unigrams, b.unigrams, t.char_len, b.char_len, self.avg_chars)
+        shift = analysis.title_len + 1
+        quantize = scoring.quantized_tf
+        for term in t.bigrams.keys() | b.bigrams.keys():
+            in_title = t.bigrams.get(term, ())
+            in_body = b.bigrams.get(term, ())
+            entry = self.bigrams.get(term)
+            if entry is None:
+                entry = self.bigrams[term] = (array("I"), array("I"), array("I"), array("I"))
+            entry[0].append(doc)
+            entry[1].append(quantize(len(in_title), len(in_body), t.char_len, b.char_len, *self.avg_chars))
+            entry[2].append(len(in_title) + len(in_body))
+            entry[3].extend(in_title)
+            entry[3].extend([p + shift for p in in_body])
+
+    def keys(self) -> list[str]:
+        """All term keys in code point order (the chunk order)."""
+        return sorted(
+            [f"b:{t}" for t in self.bigrams] + [f"u:{t}" for t in self.unigrams] + [f"w:{t}" for t in self.words]
+        )
+
+
+def _term_entry(key: str, inverted: _Inverted, pieces: _PieceWriter) -> list:
+    kind, term = key[0], key[2:]
+    if kind == "b":
+        docs, qs, counts, flat = inverted.bigrams[term]
+    else:
+        docs, qs = (inverted.words if kind == "w" else inverted.unigrams)[term]
+    postings = _segments(docs, lambda a, z: encode_postings(docs[a:z], qs[a:z]))
+    entry = [key, len(docs), _store(postings, pieces)]
+    if kind == "b":
+        offsets = [0]
+        for count in counts:
+            offsets.append(offsets[-1] + count)
+        lists = [flat[offsets[i] : offsets[i + 1]] for i in range(len(docs))]
+        positions = _segments(docs, lambda a, z: encode_positions(docs[a:z], lists[a:z]))
+        entry.append(_store(positions, pieces))
+    return entry
+
+
+def _write_terms(inverted: _Inverted, pieces: _PieceWriter, report: ExportReport) -> list:
+    chunks: list = []
+    current: list = []
+    size = 0
+    for key in inverted.keys():
+        entry = _term_entry(key, inverted, pieces)
+        report.terms += 1
+        current.append(entry)
+        size += len(_json_bytes(entry))
+        if size >= CHUNK_TARGET:
+            chunks.append([current[0][0], pieces.write_json("t", {"terms": current})])
+            current, size = [], 0
+    if current:
+        chunks.append([current[0][0], pieces.write_json("t", {"terms": current})])
+    return chunks
+
+
+def _write_documents(ordered: list[ArticleRecord], pieces: _PieceWriter):
+    fragments = []
+    facet_docs: dict[str, dict[str, tuple[str, list[int]]]] = {"region": {}, "topic": {}, "year": {}}
+    for i, record in enumerate(ordered):
+        fragments.append(pieces.write_json("d", search_index.stored_document(record)))
+        values = {
+            "region": facet_values(record.regions),
+            "topic": facet_values(record.topics),
+            "year": (record.year,) if record.year else (),
+        }
+        for facet, names in values.items():
+            for name in names:
+                folded = union_text.fold(name)
+                facet_docs[facet].setdefault(folded, (name, []))[1].append(i)
+    docmaps = [
+        [start, pieces.write_json("m", {"first": start, "fragments": fragments[start : start + DOCMAP_SIZE]})]
+        for start in range(0, len(fragments), DOCMAP_SIZE)
+    ]
+    facets = {
+        facet: [[folded, name, _b64(encode_doc_list(docs))] for folded, (name, docs) in sorted(values.items())]
+        for facet, values in facet_docs.items()
+    }
+    return docmaps, facets
+
+
+def export_index(index_dir: str, root: str, records: list[ArticleRecord], get_analysis) -> ExportReport:
+    """Write the export into directory `root` from the articles' cached analyses.
+
+    The Whoosh index at `index_dir` must hold exactly these articles: it
+    supplies the collection statistics, so both rank with the same numbers.
+    """
     started = time.monotonic()
     os.makedirs(root, exist_ok=True)
     report = ExportReport(directory=root)
     pieces = _PieceWriter(root, report)
     stats = search_index.read_stats(index_dir)
-    ix = search_index.open_current(index_dir)
-    with ix.reader() as reader:
-        keys = reader.column_reader("key_col")
-        dates = reader.column_reader("date_col")
-        lens_col = reader.column_reader("lens_col")
-        live = list(reader.all_doc_ids())
-        ordered = sorted(live, key=lambda d: doc_order_key(dates[d].decode("ascii"), keys[d].decode("utf-8")))
-        doc_id = {docnum: i for i, docnum in enumerate(ordered)}
-        lens = {d: search_index.LENS.unpack(lens_col[d]) for d in live}
-        report.documents = len(ordered)
-
-        docmaps, facets = _write_documents(reader, ordered, pieces)
-        chunks, vocabulary_chars = _write_terms(reader, stats, doc_id, lens, pieces, report)
+    ordered = sorted(records, key=lambda r: doc_order_key(r.date, r.url))
+    if stats["doc_count"] != len(ordered):
+        raise RuntimeError(
+            f"search index at {index_dir} holds {stats['doc_count']} articles, the site {len(ordered)}: "
+            "delete the index directory and build again"
+        )
+    report.documents = len(ordered)
+    docmaps, facets = _write_documents(ordered, pieces)
+    inverted = _Inverted(stats)
+    for doc, record in enumerate(ordered):
+        inverted.add(doc, get_analysis(record))
+    chunks = _write_terms(inverted, pieces, report)
+    vocabulary_chars = set(inverted.unigrams)
+    del inverted
 
     charmap = {t: s for t, s in sorted(union_text.t2s_map().items()) if s in vocabulary_chars}
     manifest = {
@@ -212,96 +287,6 @@ def export_index(index_dir: str, root: str) -> ExportReport:
     report.files_removed = _remove_unreferenced(root, pieces.names | previous_names)
     report.seconds = time.monotonic() - started
     return report
-
-
-def _write_documents(reader, ordered, pieces: _PieceWriter):
-    fragments = []
-    facet_docs: dict[str, dict[str, tuple[str, list[int]]]] = {"region": {}, "topic": {}, "year": {}}
-    for i, docnum in enumerate(ordered):
-        stored = reader.stored_fields(docnum)["doc"]
-        fragments.append(pieces.write_json("d", stored))
-        values = {
-            "region": facet_values(tuple(stored.get("regions", ()))),
-            "topic": facet_values(tuple(stored.get("topics", ()))),
-            "year": (stored["date"][:4],) if stored.get("date") else (),
-        }
-        for facet, names in values.items():
-            for name in names:
-                folded = union_text.fold(name)
-                facet_docs[facet].setdefault(folded, (name, []))[1].append(i)
-    docmaps = [
-        [start, pieces.write_json("m", {"first": start, "fragments": fragments[start : start + DOCMAP_SIZE]})]
-        for start in range(0, len(fragments), DOCMAP_SIZE)
-    ]
-    facets = {
-        facet: [[folded, name, _b64(encode_doc_list(docs))] for folded, (name, docs) in sorted(values.items())]
-        for facet, values in facet_docs.items()
-    }
-    return docmaps, facets
-
-
-def _write_terms(reader, stats, doc_id, lens, pieces: _PieceWriter, report: ExportReport):
-    avgs = {
-        "b": (stats["avg_title_chars"], stats["avg_body_chars"]),
-        "u": (stats["avg_title_chars"], stats["avg_body_chars"]),
-        "w": (stats["avg_title_words"], stats["avg_body_words"]),
-    }
-    chunks: list = []
-    current: list = []
-    size = 0
-    vocabulary_chars: set[str] = set()
-
-    def flush():
-        nonlocal current, size
-        if current:
-            chunks.append([current[0][0], pieces.write_json("t", {"terms": current})])
-        current, size = [], 0
-
-    for kind, fields, (title_slot, body_slot), has_positions in KINDS:
-        for term in _merged_terms(reader, fields):
-            title = _field_postings(reader, fields[0], term, has_positions)
-            body = _field_postings(reader, fields[1], term, has_positions)
-            docs = sorted(
-                (doc_id[d], d) for d in title.keys() | body.keys() if d in doc_id
-            )
-            if not docs:
-                continue  # only in deleted documents
-            if kind == "u":
-                vocabulary_chars.add(term)
-            items = []
-            for exported, d in docs:
-                tf_title, tf_body = _tf(title.get(d)), _tf(body.get(d))
-                q = scoring.quantized_tf(tf_title, tf_body, lens[d][title_slot], lens[d][body_slot], *avgs[kind])
-                items.append((exported, q))
-            entry = [f"{kind}:{term}", len(items), _postings_stream(items, pieces)]
-            if has_positions:
-                positions = []
-                for exported, d in docs:
-                    shift = lens[d][4] + 1
-                    combined = list(title.get(d, ())) + [p + shift for p in body.get(d, ())]
-                    positions.append((exported, combined))
-                entry.append(_positions_stream(positions, pieces))
-            report.terms += 1
-            current.append(entry)
-            size += len(_json_bytes(entry))
-            if size >= CHUNK_TARGET:
-                flush()
-    flush()
-    return chunks, vocabulary_chars
-
-
-def _field_postings(reader, fieldname: str, term: str, positions: bool) -> dict:
-    try:
-        matcher = reader.postings(fieldname, term)
-    except TermNotFound:
-        return {}
-    return dict(matcher.items_as("positions" if positions else "frequency"))
-
-
-def _tf(value) -> int:
-    if value is None:
-        return 0
-    return value if isinstance(value, int) else len(value)
 
 
 def _manifest_names(path: str) -> set[str]:

@@ -85,13 +85,19 @@ def make_schema() -> fields.Schema:
     )
 
 
+def stored_document(record: ArticleRecord) -> dict:
+    """What results display (the Whoosh stored field and the export's fragment)."""
+    return {
+        "url": record.url, "title": record.title, "date": record.date,
+        "regions": list(record.regions), "topics": list(record.topics),
+        "summary": record.summary, "body": record.body,
+    }
+
+
 def document_fields(record: ArticleRecord, analysis: DocAnalysis) -> dict:
     t, b = analysis.title, analysis.body
     lens = LENS.pack(t.word_len, b.word_len, t.char_len, b.char_len, analysis.title_len)
-    stored = {
-        "url": record.url, "title": record.title, "date": record.date, "body": record.body,
-        "regions": list(record.regions), "topics": list(record.topics), "summary": record.summary,
-    }
+    stored = stored_document(record)
     return dict(
         key=record.url,
         key_col=record.url.encode("utf-8"),

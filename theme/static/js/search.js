@@ -1,0 +1,935 @@
+/*
+ * Static search page (search.html): reads the index pieces under search/
+ * (format: docs/search-export-format.md) and ranks exactly like the editors'
+ * command line (plugins/union_search/engine.py, export_reader.py).
+ *
+ * Plain script, no framework, no globals.  Everything untrusted (the query,
+ * every indexed string) reaches the page through textContent / text nodes.
+ * Pieces are cached for the page's lifetime (their names are content hashes);
+ * each query is evaluated from scratch, so results never depend on earlier
+ * queries.
+ */
+"use strict";
+(() => {
+  const PAGE_SIZE = 10;
+  const FACETS = ["region", "topic", "year"];
+  const FACET_LABELS = { region: "地区", topic: "专题", year: "年份" };
+  const FACET_SHOWN = 12; // values listed before "show all"
+  const WORD_CHAR = /[\p{L}\p{N}]/u;
+  const QUOTES = /[“”„‟「」『』＂]/g;
+  const TOKEN = /"([^"]*)"?|([^\s":]+):"([^"]*)"?|(\S+)/gu;
+
+  // ---------------------------------------------------------------- strings
+
+  /** Compare by code point (the order of the chunk keys), not UTF-16 unit. */
+  function compareCodePoints(a, b) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      if (a.charCodeAt(i) !== b.charCodeAt(i)) {
+        return a.codePointAt(i) < b.codePointAt(i) ? -1 : 1;
+      }
+    }
+    return a.length - b.length;
+  }
+
+  const chars = (text) => Array.from(text);
+  const isWordChar = (c) => WORD_CHAR.test(c);
+
+  /** Maximal runs of word characters (each a string). */
+  function wordRuns(text) {
+    const runs = [];
+    let current = "";
+    for (const c of text) {
+      if (isWordChar(c)) current += c;
+      else if (current) { runs.push(current); current = ""; }
+    }
+    if (current) runs.push(current);
+    return runs;
+  }
+
+  /** Per-character folding (NFKC, lowercase, traditional → simplified); keeps length in code points. */
+  class Folder {
+    constructor() {
+      this.map = new Map(); // char map (traditional → simplified), empty until loaded
+      this.memo = new Map();
+    }
+
+    setCharMap(map) {
+      this.map = new Map(Object.entries(map));
+      this.memo.clear();
+    }
+
+    /** NFKC + lowercase only (the char map not applied). */
+    static basic(c) {
+      let n = c.normalize("NFKC");
+      if (chars(n).length !== 1) n = c;
+      const lower = n.toLowerCase();
+      return chars(lower).length === 1 ? lower : n;
+    }
+
+    char(c) {
+      let folded = this.memo.get(c);
+      if (folded === undefined) {
+        const basic = Folder.basic(c);
+        folded = this.map.get(basic) ?? basic;
+        this.memo.set(c, folded);
+      }
+      return folded;
+    }
+
+    fold(text) {
+      let out = "";
+      for (const c of text) out += this.char(c);
+      return out;
+    }
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  function base64Bytes(text) {
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  /** Unsigned LEB128 varints → array of numbers. */
+  function varints(bytes) {
+    const out = [];
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i];
+      value += (byte & 0x7f) * scale;
+      if (byte & 0x80) scale *= 128;
+      else { out.push(value); value = 0; scale = 1; }
+    }
+    return out;
+  }
+
+  /** postings stream → Map(doc → q) */
+  function decodePostings(bytes, into = new Map()) {
+    const numbers = varints(bytes);
+    let doc = -1;
+    for (let i = 0; i + 1 < numbers.length; i += 2) {
+      doc += numbers[i];
+      into.set(doc, numbers[i + 1]);
+    }
+    return into;
+  }
+
+  /** positions stream → Map(doc → positions), keeping only `wanted` docs */
+  function decodePositions(bytes, wanted, into = new Map()) {
+    const numbers = varints(bytes);
+    let doc = -1;
+    let i = 0;
+    while (i < numbers.length) {
+      doc += numbers[i++];
+      const count = numbers[i++];
+      if (wanted.has(doc)) {
+        const positions = new Array(count);
+        let p = -1;
+        for (let k = 0; k < count; k++) { p += numbers[i + k]; positions[k] = p; }
+        into.set(doc, positions);
+      }
+      i += count;
+    }
+    return into;
+  }
+
+  function decodeDocList(bytes) {
+    const docs = [];
+    let doc = -1;
+    for (const gap of varints(bytes)) { doc += gap; docs.push(doc); }
+    return docs;
+  }
+
+  // ---------------------------------------------------------------- pieces
+
+  /**
+   * Fetches index pieces relative to the search/ directory.  Content-hashed
+   * pieces are memoised for the page's lifetime; `waitMs` accumulates time spent
+   * waiting on the network so the page can report compute time separately.
+   */
+  class Pieces {
+    constructor(base) {
+      this.base = base;
+      this.memo = new Map();
+      this.waitMs = 0;
+    }
+
+    fetch(name, kind) {
+      let promise = this.memo.get(name);
+      if (!promise) {
+        const url = new URL(name, this.base);
+        const init = name === "manifest.json" ? { cache: "no-cache" } : {};
+        promise = fetch(url, init).then((response) => {
+          if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+          return kind === "bin" ? response.arrayBuffer().then((b) => new Uint8Array(b)) : response.json();
+        });
+        promise.catch(() => this.memo.delete(name)); // a failed fetch may be retried by the next query
+        this.memo.set(name, promise);
+      }
+      return promise;
+    }
+
+    /** Await promises, counting the wait as network time. */
+    async wait(promises) {
+      const started = performance.now();
+      try {
+        return await Promise.all(promises);
+      } finally {
+        this.waitMs += performance.now() - started;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- index
+
+  /** The export as seen by one page: manifest, char map, synonyms, term lookup. */
+  class Index {
+    constructor(pieces, manifest) {
+      this.pieces = pieces;
+      this.manifest = manifest;
+      this.docCount = manifest.doc_count;
+      this.maxWord = manifest.max_query_word;
+      this.bm25 = manifest.bm25;
+      this.chunkFirsts = manifest.chunks.map((c) => c[0]);
+      this.filters = new Map(Object.entries(manifest.filters));
+      this.folder = new Folder();
+      this.synonyms = new Map();
+      this.charMapLoaded = false;
+      this.chunks = new Map(); // chunk file → Map(key → entry)
+      this.facetData = null;
+    }
+
+    async loadSynonyms() {
+      const [data] = await this.pieces.wait([this.pieces.fetch(this.manifest.synonyms)]);
+      for (const group of data.groups) {
+        for (const word of group) {
+          const alternatives = this.synonyms.get(word) || [word];
+          for (const other of group) if (!alternatives.includes(other)) alternatives.push(other);
+          this.synonyms.set(word, alternatives);
+        }
+      }
+    }
+
+    async loadCharMap() {
+      if (this.charMapLoaded) return;
+      const [data] = await this.pieces.wait([this.pieces.fetch(this.manifest.charmap)]);
+      this.folder.setCharMap(data.map);
+      this.charMapLoaded = true;
+    }
+
+    expand(word) {
+      return this.synonyms.get(word) || [word];
+    }
+
+    chunkFor(key) {
+      let lo = 0;
+      let hi = this.chunkFirsts.length; // first index whose first key > key
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareCodePoints(this.chunkFirsts[mid], key) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? null : this.manifest.chunks[lo - 1][1];
+    }
+
+    /** Fetch (in parallel) every chunk holding one of `keys`. */
+    async loadKeys(keys) {
+      const files = new Set();
+      for (const key of keys) {
+        const file = this.chunkFor(key);
+        if (file && !this.chunks.has(file)) files.add(file);
+      }
+      const list = [...files];
+      const loaded = await this.pieces.wait(list.map((f) => this.pieces.fetch(f, "json")));
+      list.forEach((file, i) => {
+        if (!this.chunks.has(file)) this.chunks.set(file, new Map(loaded[i].terms.map((e) => [e[0], e])));
+      });
+    }
+
+    /** The chunk entry of a key (its chunk must be loaded), or null. */
+    entry(key) {
+      const file = this.chunkFor(key);
+      const chunk = file && this.chunks.get(file);
+      return (chunk && chunk.get(key)) || null;
+    }
+
+    isWord(term) {
+      const entry = this.entry("w:" + term);
+      return Boolean(entry && entry[1] > 0);
+    }
+
+    /** Postings of several keys, fetching segmented streams in parallel: Map(key → Map(doc → q)). */
+    async postings(keys) {
+      const result = new Map();
+      const waits = [];
+      for (const key of new Set(keys)) {
+        const entry = this.entry(key);
+        if (!entry) { result.set(key, new Map()); continue; }
+        const stream = entry[2];
+        if (typeof stream === "string") { result.set(key, decodePostings(base64Bytes(stream))); continue; }
+        const files = stream.segments.map((s) => s[2]);
+        waits.push(Promise.all(files.map((f) => this.pieces.fetch(f, "bin"))).then((parts) => {
+          const map = new Map();
+          for (const bytes of parts) decodePostings(bytes, map);
+          result.set(key, map);
+        }));
+      }
+      await this.pieces.wait(waits);
+      return result;
+    }
+
+    /** Positions of bigram keys for the `docs` only (fetching just the segments covering them). */
+    async positions(keys, docs) {
+      const result = new Map();
+      const sorted = [...docs].sort((a, b) => a - b);
+      const covers = (first, last) => {
+        let lo = 0;
+        let hi = sorted.length;
+        while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] < first) lo = mid + 1; else hi = mid; }
+        return lo < sorted.length && sorted[lo] <= last;
+      };
+      const waits = [];
+      for (const key of new Set(keys)) {
+        const entry = this.entry(key);
+        const stream = entry ? entry[3] : undefined;
+        if (!stream) { result.set(key, new Map()); continue; }
+        if (typeof stream === "string") { result.set(key, decodePositions(base64Bytes(stream), docs)); continue; }
+        const files = stream.segments.filter((s) => covers(s[0], s[1])).map((s) => s[2]);
+        waits.push(Promise.all(files.map((f) => this.pieces.fetch(f, "bin"))).then((parts) => {
+          const map = new Map();
+          for (const bytes of parts) decodePositions(bytes, docs, map);
+          result.set(key, map);
+        }));
+      }
+      await this.pieces.wait(waits);
+      return result;
+    }
+
+    /** facet → Map(folded value → {name, docs: Set}) */
+    async facets() {
+      if (!this.facetData) {
+        const [data] = await this.pieces.wait([this.pieces.fetch(this.manifest.facets, "json")]);
+        const facets = new Map();
+        for (const facet of FACETS) {
+          const values = new Map();
+          for (const [folded, name, docs] of data[facet] || []) {
+            values.set(folded, { name, docs: new Set(decodeDocList(base64Bytes(docs))) });
+          }
+          facets.set(facet, values);
+        }
+        this.facetData = facets;
+      }
+      return this.facetData;
+    }
+
+    /** The display fragments of `docs` (docmap first, then one fragment each). */
+    async fragments(docs) {
+      const starts = this.manifest.docmaps.map((d) => d[0]);
+      const mapFile = (doc) => {
+        let i = starts.length - 1;
+        while (i > 0 && starts[i] > doc) i--;
+        return this.manifest.docmaps[i][1];
+      };
+      const maps = await this.pieces.wait(docs.map((d) => this.pieces.fetch(mapFile(d), "json")));
+      return this.pieces.wait(docs.map((d, i) =>
+        this.pieces.fetch(maps[i].fragments[d - maps[i].first], "json")));
+    }
+  }
+
+  // ---------------------------------------------------------------- query parsing
+
+  /** {parts: [{runs, phrase}], filters: Map(facet → [folded values])}; `text` already folded. */
+  function parseQuery(folded, filterNames) {
+    const query = { parts: [], filters: new Map() };
+    const text = folded.replace(QUOTES, '"');
+    for (const match of text.matchAll(TOKEN)) {
+      const [whole, phrase, quotedName, quotedValue, word] = match;
+      if (phrase !== undefined) {
+        const runs = wordRuns(phrase);
+        if (runs.length) query.parts.push({ runs, phrase: true });
+        continue;
+      }
+      let name = "";
+      let value = "";
+      if (quotedName !== undefined) { name = quotedName; value = quotedValue; }
+      else if (word.includes(":")) {
+        const at = word.indexOf(":");
+        name = word.slice(0, at);
+        value = word.slice(at + 1);
+      }
+      const facet = filterNames.get(name.trim());
+      if (facet && value.trim()) {
+        addFilter(query.filters, facet, value.trim());
+        continue;
+      }
+      for (const run of wordRuns(whole)) query.parts.push({ runs: [run], phrase: false });
+    }
+    return query;
+  }
+
+  function addFilter(filters, facet, value) {
+    if (!filters.has(facet)) filters.set(facet, []);
+    if (!filters.get(facet).includes(value)) filters.get(facet).push(value);
+  }
+
+  // ---------------------------------------------------------------- matching and ranking
+
+  /** Fewest pieces, each a vocabulary word or one character; longest first piece among ties. */
+  function segmentRun(runChars, isWord, maxWord) {
+    const n = runChars.length;
+    const best = new Array(n + 1).fill(0);
+    const choice = new Array(n + 1).fill(0);
+    for (let i = n - 1; i >= 0; i--) {
+      best[i] = n + 1;
+      for (let j = Math.min(n, i + maxWord); j > i; j--) {
+        if (j - i > 1 && !isWord(runChars.slice(i, j).join(""))) continue;
+        if (1 + best[j] < best[i]) { best[i] = 1 + best[j]; choice[i] = j; }
+      }
+    }
+    const pieces = [];
+    for (let i = 0; i < n; i = choice[i]) pieces.push(runChars.slice(i, choice[i]).join(""));
+    return pieces;
+  }
+
+  function netTermsOf(runChars) {
+    if (runChars.length === 1) return [runChars[0]];
+    const seen = [];
+    for (let i = 0; i + 1 < runChars.length; i++) {
+      const gram = runChars[i] + runChars[i + 1];
+      if (!seen.includes(gram)) seen.push(gram);
+    }
+    return seen;
+  }
+
+  const netKey = (term) => (chars(term).length === 1 ? "u:" : "b:") + term;
+
+  /** Every key whose presence or postings the runs may need (before segmentation). */
+  function candidateKeys(index, runs) {
+    const keys = new Set();
+    for (const run of runs) {
+      const cs = chars(run);
+      for (const alt of index.expand(run)) keys.add("w:" + alt);
+      for (let i = 0; i < cs.length; i++) {
+        keys.add("u:" + cs[i]);
+        for (let j = i + 1; j <= Math.min(cs.length, i + index.maxWord); j++) {
+          const sub = cs.slice(i, j).join("");
+          for (const alt of index.expand(sub)) keys.add("w:" + alt);
+        }
+      }
+      for (const gram of netTermsOf(cs)) keys.add(netKey(gram));
+    }
+    return keys;
+  }
+
+  /** A run cut into query words with their vocabulary alternatives ([] = out of vocabulary). */
+  function planRun(index, run) {
+    const cs = chars(run);
+    const isWord = (t) => index.isWord(t);
+    const synonyms = index.expand(run);
+    if (synonyms.length > 1) {
+      const alternatives = synonyms.filter(isWord);
+      if (alternatives.length) return { text: run, chars: cs, pieces: [run], words: [alternatives], grams: netTermsOf(cs) };
+    }
+    const pieces = segmentRun(cs, isWord, index.maxWord);
+    const words = pieces.map((piece) =>
+      (chars(piece).length === 1 && !isWord(piece)) ? [] : index.expand(piece).filter(isWord));
+    return { text: run, chars: cs, pieces, words, grams: netTermsOf(cs) };
+  }
+
+  function idf(n, df) {
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  function termScore(bm25, idfValue, qSum) {
+    const tf = qSum / bm25.q_scale;
+    return idfValue * tf * (bm25.k1 + 1) / (bm25.k1 + tf);
+  }
+
+  /** Documents containing the run as a substring (Ctrl-F truth). */
+  async function netDocs(index, plan, postings) {
+    const lists = plan.grams.map((g) => postings.get(netKey(g)));
+    let candidates = new Set(lists[0].keys());
+    for (const list of lists.slice(1)) candidates = new Set([...candidates].filter((d) => list.has(d)));
+    if (plan.chars.length <= 2 || candidates.size === 0) return candidates;
+    const needed = [];
+    for (let i = 0; i + 1 < plan.chars.length; i++) needed.push("b:" + plan.chars[i] + plan.chars[i + 1]);
+    const positions = await index.positions(needed, candidates);
+    const found = new Set();
+    for (const doc of candidates) {
+      const starts = positions.get(needed[0]).get(doc) || [];
+      const later = needed.slice(1).map((k) => new Set(positions.get(k).get(doc) || []));
+      if (starts.some((s) => later.every((set, k) => set.has(s + k + 1)))) found.add(doc);
+    }
+    return found;
+  }
+
+  /** doc → {credited, score, terms} for one run. */
+  async function evaluateRun(index, plan, phrase, postings) {
+    const groups = plan.words.map((alternatives, i) => {
+      if (!alternatives.length) return postings.get("u:" + plan.pieces[i]);
+      const merged = new Map();
+      for (const alt of alternatives) {
+        for (const [doc, q] of postings.get("w:" + alt)) merged.set(doc, (merged.get(doc) || 0) + q);
+      }
+      return merged;
+    });
+    let wordDocs = new Set(groups.length ? groups[0].keys() : []);
+    for (const group of groups.slice(1)) wordDocs = new Set([...wordDocs].filter((d) => group.has(d)));
+    const net = await netDocs(index, plan, postings);
+    const matched = phrase ? net : new Set([...wordDocs, ...net]);
+    const credited = phrase ? new Set([...wordDocs].filter((d) => net.has(d))) : wordDocs;
+    const n = index.docCount;
+    const bm25 = index.bm25;
+    const idfs = groups.map((g) => idf(n, g.size));
+    const gramPostings = plan.grams.map((g) => postings.get(netKey(g)));
+    const gramIdfs = gramPostings.map((p) => idf(n, p.size));
+    const wordTerms = plan.words.flat();
+    const hits = new Map();
+    for (const doc of matched) {
+      let score = 0;
+      let terms;
+      if (credited.has(doc)) {
+        for (let i = 0; i < groups.length; i++) score += termScore(bm25, idfs[i], groups[i].get(doc));
+        terms = [plan.text, ...wordTerms];
+      } else {
+        for (let i = 0; i < plan.grams.length; i++) score += termScore(bm25, gramIdfs[i], gramPostings[i].get(doc) || 0);
+        terms = [plan.text];
+      }
+      hits.set(doc, { doc, credited: credited.has(doc) ? 1 : 0, score, terms });
+    }
+    return hits;
+  }
+
+  /** Intersect `hits` with `other` (both doc → hit), combining with `credit`. */
+  function combine(hits, other, credit) {
+    if (hits === null) return other;
+    const result = new Map();
+    for (const [doc, hit] of hits) {
+      const more = other.get(doc);
+      if (!more) continue;
+      hit.credited = credit(hit.credited, more.credited);
+      hit.score += more.score;
+      hit.terms = hit.terms.concat(more.terms);
+      result.set(doc, hit);
+    }
+    return result;
+  }
+
+  /**
+   * Evaluate a parsed query: {hits (ranked, filters applied), matched (text
+   * matches before filters, for facet counts), allowedBy (facet → Set)}.
+   */
+  async function evaluate(index, query, facets) {
+    const allowedBy = new Map();
+    for (const [facet, values] of query.filters) {
+      const docs = new Set();
+      const known = facets.get(facet) || new Map();
+      for (const value of values) for (const doc of (known.get(value) || { docs: [] }).docs) docs.add(doc);
+      allowedBy.set(facet, docs);
+    }
+    let matched;
+    if (!query.parts.length) {
+      matched = new Map();
+      for (let doc = 0; doc < index.docCount; doc++) matched.set(doc, { doc, credited: 0, score: 0, terms: [] });
+    } else {
+      const runs = query.parts.flatMap((p) => p.runs);
+      const plans = new Map(runs.map((run) => [run, planRun(index, run)]));
+      const keys = [];
+      for (const plan of plans.values()) {
+        plan.words.forEach((alts, i) => {
+          if (!alts.length) keys.push("u:" + plan.pieces[i]);
+          for (const alt of alts) keys.push("w:" + alt);
+        });
+        for (const gram of plan.grams) keys.push(netKey(gram));
+      }
+      const postings = await index.postings(keys);
+      matched = null;
+      for (const part of query.parts) {
+        let partHits = null;
+        for (const run of part.runs) {
+          const runHits = await evaluateRun(index, plans.get(run), part.phrase, postings);
+          partHits = combine(partHits, runHits, Math.min);
+        }
+        matched = combine(matched, partHits, (a, b) => a + b);
+      }
+    }
+    const passes = (doc, except) => {
+      for (const [facet, docs] of allowedBy) if (facet !== except && !docs.has(doc)) return false;
+      return true;
+    };
+    const hits = [...matched.values()].filter((hit) => passes(hit.doc, null));
+    const grain = index.bm25.score_grain;
+    for (const hit of hits) hit.rank = Math.floor(hit.score * grain + 0.5);
+    hits.sort((a, b) => (b.credited - a.credited) || (b.rank - a.rank) || (a.doc - b.doc));
+    return { hits, matched, allowedBy, passes };
+  }
+
+  /** Facet counts: each facet counted over the text matches passing the *other* facets' filters. */
+  function facetCounts(facets, result) {
+    const counts = new Map();
+    for (const facet of FACETS) {
+      const docs = [...result.matched.keys()].filter((doc) => result.passes(doc, facet));
+      const values = [];
+      for (const [folded, { name, docs: valueDocs }] of facets.get(facet) || []) {
+        let count = 0;
+        for (const doc of docs) if (valueDocs.has(doc)) count++;
+        values.push({ folded, name, count });
+      }
+      counts.set(facet, values);
+    }
+    return counts;
+  }
+
+  // ---------------------------------------------------------------- highlighting
+
+  /** Leftmost-longest non-overlapping occurrences of `terms` in folded `text`: [[start, end]] in code points. */
+  function findMarks(folder, text, terms) {
+    const ordered = [...new Set(terms.filter(Boolean))]
+      .map((t) => chars(t))
+      .sort((a, b) => (b.length - a.length) || compareCodePoints(a.join(""), b.join("")));
+    if (!ordered.length) return [];
+    const folded = chars(text).map((c) => folder.char(c));
+    const firsts = new Set(ordered.map((t) => t[0]));
+    const marks = [];
+    let i = 0;
+    while (i < folded.length) {
+      let hit = null;
+      if (firsts.has(folded[i])) {
+        hit = ordered.find((t) => t.every((c, k) => folded[i + k] === c));
+      }
+      if (hit) { marks.push([i, i + hit.length]); i += hit.length; } else i += 1;
+    }
+    return marks;
+  }
+
+  /** Append `text` to `parent` with <mark> elements around `marks` (code point offsets). */
+  function appendMarked(parent, textChars, marks) {
+    let last = 0;
+    for (const [start, end] of marks) {
+      if (start > last) parent.append(textChars.slice(last, start).join(""));
+      const mark = document.createElement("mark");
+      mark.textContent = textChars.slice(start, end).join("");
+      parent.append(mark);
+      last = end;
+    }
+    if (last < textChars.length) parent.append(textChars.slice(last).join(""));
+  }
+
+  function snippet(folder, body, terms, settings) {
+    const flat = chars((body || "").replace(/\n/g, " "));
+    const marks = findMarks(folder, flat.join(""), terms);
+    const start = marks.length ? Math.max(0, marks[0][0] - settings.lead) : 0;
+    const end = Math.min(flat.length, start + settings.chars);
+    const inside = marks
+      .filter(([s, e]) => s < end && e > start)
+      .map(([s, e]) => [Math.max(s, start) - start, Math.min(e, end) - start]);
+    return { chars: flat.slice(start, end), marks: inside, before: start > 0, after: end < flat.length };
+  }
+
+  // ---------------------------------------------------------------- page state (URL)
+
+  function readState(search) {
+    const params = new URLSearchParams(search);
+    const filters = new Map();
+    for (const facet of FACETS) {
+      const values = params.getAll(facet).map((v) => v.trim()).filter(Boolean);
+      if (values.length) filters.set(facet, [...new Set(values)]);
+    }
+    const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
+    return { q: params.get("q") || "", filters, page };
+  }
+
+  function stateSearch(state) {
+    const params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    for (const facet of FACETS) for (const value of state.filters.get(facet) || []) params.append(facet, value);
+    if (state.page > 1) params.set("page", String(state.page));
+    const text = params.toString();
+    return text ? "?" + text : location.pathname.split("/").pop() || "?";
+  }
+
+  // ---------------------------------------------------------------- rendering helpers
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // ---------------------------------------------------------------- the page
+
+  class SearchPage {
+    constructor(root) {
+      this.root = root;
+      this.results = root.querySelector("[data-search-results]");
+      this.status = root.querySelector("[data-search-status]");
+      this.list = root.querySelector("[data-search-list]");
+      this.pager = root.querySelector("[data-search-pager]");
+      this.facetPanel = root.querySelector("[data-search-facets]");
+      this.facetBody = root.querySelector("[data-search-facet-body]");
+      this.siteRoot = new URL(root.dataset.siteRoot || "./", document.baseURI);
+      this.pieces = new Pieces(new URL(root.dataset.index || "search/", document.baseURI));
+      this.inputs = [...document.querySelectorAll('form[role="search"] input[name="q"]')];
+      this.generation = 0;
+      this.index = null;
+      this.state = readState(location.search);
+    }
+
+    async start() {
+      for (const form of document.querySelectorAll('form[role="search"]')) {
+        form.addEventListener("submit", (event) => {
+          event.preventDefault();
+          const q = new FormData(form).get("q") || "";
+          if (window.matchMedia("(pointer: coarse)").matches) document.activeElement.blur(); // close the phone keyboard
+          this.navigate({ q: String(q).trim(), filters: this.state.filters, page: 1 });
+        });
+      }
+      this.facetPanel.addEventListener("toggle", () => {
+        if (this.facetPanel.open) this.run(this.state, { keepStatus: true });
+      });
+      window.addEventListener("popstate", () => this.run(readState(location.search)));
+      this.run(this.state);
+    }
+
+    navigate(state) {
+      const url = stateSearch(state);
+      history.pushState(null, "", url);
+      this.run(readState(location.search));
+    }
+
+    async loadIndex() {
+      if (!this.index) {
+        const loading = (async () => {
+          const [manifest] = await this.pieces.wait([this.pieces.fetch("manifest.json", "json")]);
+          if (manifest.format !== 1) throw new Error(`unsupported search index format ${manifest.format}`);
+          const index = new Index(this.pieces, manifest);
+          await index.loadSynonyms();
+          return index;
+        })();
+        this.index = loading;
+        loading.catch(() => { this.index = null; });
+      }
+      return this.index;
+    }
+
+    setBusy(state) {
+      this.results.dataset.searchState = state;
+      this.results.setAttribute("aria-busy", state === "loading" ? "true" : "false");
+    }
+
+    async run(state, options = {}) {
+      const generation = ++this.generation;
+      this.state = state;
+      for (const input of this.inputs) input.value = state.q;
+      document.title = state.q ? `${state.q} - 搜索 - ${this.root.dataset.siteName || ""}` : this.root.dataset.pageTitle || document.title;
+      const started = performance.now();
+      const waitedBefore = this.pieces.waitMs;
+      this.setBusy("loading");
+      if (!options.keepStatus) this.status.textContent = state.q || state.filters.size ? "正在搜索…" : "";
+      try {
+        const index = await this.loadIndex();
+        if (generation !== this.generation) return;
+        const query = await this.parse(index, state);
+        if (generation !== this.generation) return;
+        if (!query.parts.length && !query.filters.size) {
+          this.renderEmpty(state);
+          this.finish(started, waitedBefore);
+          return;
+        }
+        const wantFacets = query.filters.size > 0 || this.facetPanel.open;
+        const facets = wantFacets ? await index.facets() : new Map();
+        const result = await evaluate(index, query, facets);
+        if (generation !== this.generation) return;
+        const pages = Math.max(1, Math.ceil(result.hits.length / PAGE_SIZE));
+        const page = Math.min(state.page, pages);
+        const shown = result.hits.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+        const fragments = await index.fragments(shown.map((h) => h.doc));
+        if (generation !== this.generation) return;
+        this.renderResults(index, state, result, shown, fragments, page, pages);
+        this.renderFacets(index, state, query, wantFacets ? facetCounts(facets, result) : null);
+        this.finish(started, waitedBefore);
+      } catch (error) {
+        if (generation !== this.generation) return;
+        this.list.replaceChildren();
+        this.pager.replaceChildren();
+        this.status.textContent = "搜索索引无法加载，请稍后重试。（" + (error && error.message ? error.message : String(error)) + "）";
+        this.setBusy("error");
+      }
+    }
+
+    /**
+     * Fold, parse and load the chunks the query needs.  The char map is fetched
+     * only when some query character may be traditional: a character present in
+     * the index as u:<c> is already in folded form (documents are folded before
+     * indexing), so the char map cannot change it.
+     */
+    async parse(index, state) {
+      const build = () => {
+        const query = parseQuery(index.folder.fold(state.q), index.filters);
+        for (const [facet, values] of state.filters) {
+          for (const value of values) addFilter(query.filters, facet, index.folder.fold(value));
+        }
+        return query;
+      };
+      let query = build();
+      const keys = candidateKeys(index, query.parts.flatMap((p) => p.runs));
+      if (index.charMapLoaded) {
+        await index.loadKeys(keys);
+        return query;
+      }
+      const unusual = chars(state.q).map((c) => Folder.basic(c)).filter((c) => c > "\x7f" && isWordChar(c));
+      for (const c of unusual) keys.add("u:" + c);
+      await index.loadKeys(keys);
+      if (state.filters.size || query.filters.size || unusual.some((c) => !index.entry("u:" + c))) {
+        await index.loadCharMap();
+        query = build();
+        await index.loadKeys(candidateKeys(index, query.parts.flatMap((p) => p.runs)));
+      }
+      return query;
+    }
+
+    finish(started, waitedBefore) {
+      const total = performance.now() - started;
+      const waited = this.pieces.waitMs - waitedBefore;
+      this.results.dataset.searchMs = total.toFixed(1);
+      this.results.dataset.searchComputeMs = Math.max(0, total - waited).toFixed(1);
+      this.setBusy("done");
+    }
+
+    renderEmpty(state) {
+      this.list.replaceChildren();
+      this.pager.replaceChildren();
+      this.facetBody.replaceChildren();
+      this.results.dataset.searchTotal = "0";
+      this.status.textContent = state.q ? "请输入要搜索的文字（标点和空格会被忽略）。" : "请输入要搜索的词语，例如 工资集体协商、爱心驿站。";
+    }
+
+    renderResults(index, state, result, shown, fragments, page, pages) {
+      const total = result.hits.length;
+      this.results.dataset.searchTotal = String(total);
+      const label = state.q ? `“${state.q}”` : "筛选条件";
+      this.status.textContent = total
+        ? `${label}：找到 ${total} 篇文章` + (pages > 1 ? `，第 ${page}/${pages} 页` : "")
+        : `${label}：没有找到文章。试试更短的词，或去掉筛选条件。`;
+      const items = shown.map((hit, i) => this.resultItem(index, hit, fragments[i]));
+      this.list.replaceChildren(...items);
+      this.list.start = (page - 1) * PAGE_SIZE + 1;
+      this.renderPager(state, page, pages);
+    }
+
+    resultItem(index, hit, fragment) {
+      const item = el("li", "search-result");
+      item.dataset.doc = String(hit.doc);
+      const heading = el("h2", "search-result__title");
+      const link = el("a");
+      link.href = new URL(String(fragment.url || ""), this.siteRoot).href;
+      const title = chars(String(fragment.title || ""));
+      appendMarked(link, title, findMarks(index.folder, title.join(""), hit.terms));
+      heading.append(link);
+      const meta = el("p", "search-result__meta");
+      if (fragment.date) {
+        const time = el("time", null, String(fragment.date));
+        time.dateTime = String(fragment.date);
+        meta.append(time);
+      }
+      const tags = [...(fragment.regions || []), ...(fragment.topics || [])].map(String);
+      for (const tag of tags) meta.append(el("span", "search-result__tag", tag));
+      const cut = snippet(index.folder, String(fragment.body || ""), hit.terms, index.manifest.snippet);
+      const text = el("p", "search-result__snippet");
+      if (cut.before) text.append("…");
+      appendMarked(text, cut.chars, cut.marks);
+      if (cut.after) text.append("…");
+      if (!hit.credited && hit.terms.length) item.classList.add("search-result--partial");
+      item.append(heading, meta, text);
+      return item;
+    }
+
+    pageLink(state, page, text, current) {
+      const link = el("a", "search-pager__link", text);
+      link.href = stateSearch({ ...state, page });
+      if (current) link.setAttribute("aria-current", "page");
+      link.addEventListener("click", (event) => {
+        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+        event.preventDefault();
+        this.navigate({ ...state, page });
+      });
+      return link;
+    }
+
+    renderPager(state, page, pages) {
+      if (pages <= 1) { this.pager.replaceChildren(); return; }
+      const parts = [];
+      if (page > 1) parts.push(this.pageLink(state, page - 1, "上一页", false));
+      const first = Math.max(1, Math.min(page - 2, pages - 4));
+      for (let p = first; p <= Math.min(pages, first + 4); p++) parts.push(this.pageLink(state, p, String(p), p === page));
+      if (page < pages) parts.push(this.pageLink(state, page + 1, "下一页", false));
+      this.pager.replaceChildren(...parts);
+    }
+
+    renderFacets(index, state, query, counts) {
+      if (!counts) { this.facetBody.replaceChildren(el("p", "search-facets__hint", "展开后按地区、专题和年份筛选结果。")); return; }
+      const groups = [];
+      for (const facet of FACETS) {
+        const active = new Set(query.filters.get(facet) || []);
+        const fromUrl = new Set((state.filters.get(facet) || []).map((v) => index.folder.fold(v)));
+        let values = counts.get(facet).filter((v) => (v.count > 0 || active.has(v.folded)) && !(facet === "region" && v.name.includes("›")));
+        values.sort(facet === "year"
+          ? (a, b) => compareCodePoints(b.name, a.name)
+          : (a, b) => (b.count - a.count) || compareCodePoints(a.name, b.name));
+        if (!values.length) continue;
+        const fieldset = el("fieldset", "search-facet");
+        fieldset.append(el("legend", "search-facet__legend", FACET_LABELS[facet]));
+        const list = el("ul", "search-facet__list");
+        values.forEach((value, i) => {
+          const item = el("li", "search-facet__item");
+          if (i >= FACET_SHOWN && !active.has(value.folded)) item.hidden = true;
+          const label = el("label", "search-facet__label");
+          const box = el("input");
+          box.type = "checkbox";
+          box.name = facet;
+          box.value = value.name;
+          box.checked = active.has(value.folded);
+          box.disabled = box.checked && !fromUrl.has(value.folded); // typed into the query as name:value
+          box.addEventListener("change", () => this.toggleFilter(facet, value.name, box.checked));
+          label.append(box, el("span", "search-facet__name", value.name), el("span", "search-facet__count", String(value.count)));
+          item.append(label);
+          list.append(item);
+        });
+        fieldset.append(list);
+        if (values.length > FACET_SHOWN) {
+          const more = el("button", "search-facet__more", `显示全部 ${values.length} 项`);
+          more.type = "button";
+          more.addEventListener("click", () => {
+            for (const item of list.children) item.hidden = false;
+            more.remove();
+          });
+          fieldset.append(more);
+        }
+        groups.push(fieldset);
+      }
+      if (!groups.length) groups.push(el("p", "search-facets__hint", "没有可用的筛选项。"));
+      this.facetBody.replaceChildren(...groups);
+    }
+
+    toggleFilter(facet, name, on) {
+      const filters = new Map([...this.state.filters].map(([f, v]) => [f, [...v]]));
+      const values = (filters.get(facet) || []).filter((v) => v !== name);
+      if (on) values.push(name);
+      if (values.length) filters.set(facet, values); else filters.delete(facet);
+      this.navigate({ q: this.state.q, filters, page: 1 });
+    }
+  }
+
+  function boot() {
+    const root = document.querySelector("[data-search-page]");
+    if (root) new SearchPage(root).start();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+})();
