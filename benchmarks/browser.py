@@ -38,6 +38,8 @@ class Engine:
     done: str  # () => truthy when the results are rendered
     warm: str  # async (q) => ({ms, total})
     all_urls: str  # async (q) => [url, ...] of every result
+    # for the recall pass only: (URL glob, text, replacement) applied to a script as served
+    recall_patch: tuple[str, str, str] | None = None
 
 
 PAGEFIND = Engine(
@@ -48,20 +50,50 @@ PAGEFIND = Engine(
     all_urls="(q) => window.benchAllUrls(q)",
 )
 
-# What our search page (theme search.html + theme/static/js) must expose; see docs/benchmarks.md.
+# Our search page (theme search.html + theme/static/js/search.js) has no JS API: it runs a query
+# from the URL (?q=&page=) on load and on popstate, and when a run ends it sets, on
+# [data-search-results], data-search-state="done" (or "error"), data-search-ms (query start →
+# rendered), data-search-compute-ms (the same minus waiting for pieces) and data-search-total.
+# The benchmark drives it through history.pushState + popstate, as the back button does.
+_OURS_RUN = """
+window.__benchRun = window.__benchRun || (async (q, page) => {
+  const results = document.querySelector("[data-search-results]");
+  delete results.dataset.searchMs;
+  history.pushState(null, "", "?q=" + encodeURIComponent(q) + (page > 1 ? "&page=" + page : ""));
+  window.dispatchEvent(new PopStateEvent("popstate"));
+  while (!(results.dataset.searchMs !== undefined && results.dataset.searchState !== "loading")) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  if (results.dataset.searchState === "error") throw new Error("search page: " + document.querySelector("[data-search-status]").textContent);
+  return {ms: parseFloat(results.dataset.searchMs), compute: parseFloat(results.dataset.searchComputeMs),
+          total: parseInt(results.dataset.searchTotal || "0", 10),
+          urls: [...document.querySelectorAll("[data-search-list] .search-result__title a")].map((a) => a.href)};
+});
+"""
+
 OURS = Engine(
     name="ours",
     page_path="search.html?q={q}",
-    done="() => document.querySelector('[data-search-ms]') !== null",
+    done="""() => {
+        const r = document.querySelector('[data-search-results]');
+        return r !== null && r.dataset.searchMs !== undefined && r.dataset.searchState !== 'loading';
+    }""",
     warm="""async (q) => {
-        const start = performance.now();
-        const found = await window.unionSearch.search(q);
-        return {ms: performance.now() - start, total: found.total};
-    }""",
+        %s
+        const run = await window.__benchRun(q, 1);
+        return {ms: run.ms, total: run.total};
+    }""" % _OURS_RUN,
     all_urls="""async (q) => {
-        const found = await window.unionSearch.search(q, {limit: Infinity});
-        return found.results.map((r) => r.url);
-    }""",
+        %s
+        const first = await window.__benchRun(q, 1);
+        const urls = [...first.urls];
+        const pages = Math.ceil(first.total / Math.max(1, first.urls.length));
+        for (let page = 2; page <= pages; page++) urls.push(...(await window.__benchRun(q, page)).urls);
+        return urls;
+    }""" % _OURS_RUN,
+    # one page holding every result, instead of paging 10 at a time (bytes and latency are
+    # measured on the script as published; only the recall pass sees this change)
+    recall_patch=("**/js/search.js", "const PAGE_SIZE = 10;", "const PAGE_SIZE = 1e9;"),
 )
 
 
@@ -115,6 +147,8 @@ def recall(browser, base_url: str, engine: Engine, truth: dict[str, set[str]]) -
     context = browser.new_context()
     try:
         page = context.new_page()
+        if engine.recall_patch:
+            _patch_script(page, *engine.recall_patch)
         first = next(iter(truth))
         page.goto(f"{base_url}/{engine.page_path.format(q=quote(first))}")
         page.wait_for_function(engine.done, polling="raf", timeout=TIMEOUT_MS)
@@ -128,6 +162,16 @@ def recall(browser, base_url: str, engine: Engine, truth: dict[str, set[str]]) -
         return out
     finally:
         context.close()
+
+
+def _patch_script(page, glob: str, old: str, new: str) -> None:
+    """Serve `glob` with `old` replaced by `new` (unchanged when `old` is absent)."""
+    def handle(route):
+        response = route.fetch()
+        body = response.text()
+        route.fulfill(response=response, body=body.replace(old, new, 1))
+
+    page.route(glob, handle)
 
 
 def measure_engine(browser, base_url: str, engine: Engine, truth: dict[str, set[str]],

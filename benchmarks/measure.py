@@ -85,7 +85,9 @@ def run_measured(cmd: list[str], log_path: Path, cwd: Path | None = None,
     load_before = os.getloadavg()[0]
     with open(log_path, "wb") as log:
         start = time.perf_counter()
-        process = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        # a wide virtual terminal keeps Pelican's log records on one line each
+        env = {**os.environ, "COLUMNS": "1000"}
+        process = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
 
         def sample() -> None:
             nonlocal peak

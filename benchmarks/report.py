@@ -84,6 +84,13 @@ def format_table(result: dict) -> str:
                          f"{_kb(size['largest_bytes']):>12}{size['files']:>8}")
         else:
             lines.append(f"{label:<36}{'not built':>12}")
+    seg = result.get("segmentation")
+    if seg:
+        line = f"jieba (union_text tokenizer) {seg['jieba_chars_per_s']:,} chars/s"
+        if "rjieba_chars_per_s" in seg:
+            line += (f"; rjieba {seg['rjieba_chars_per_s']:,} chars/s, identical tokens: "
+                     f"{seg['rjieba_identical_tokens'] and seg['rjieba_identical_search_tokens']}")
+        lines += ["", "segmentation: " + line]
     search = result.get("search")
     if search and not any(search.get(e, {}).get("available") for e in ("ours", "pagefind")):
         lines += ["", "browser search: " + search.get("pagefind", {}).get("reason", "not measured")]
@@ -124,3 +131,106 @@ def format_table(result: dict) -> str:
                       + ("met" if goal["met"] else f"missed by {goal['gap']}{goal['unit']}"))
         lines.append(f"  {goal['goal']}: {status}")
     return "\n".join(lines)
+
+
+def format_markdown(result: dict) -> str:
+    """The same figures as a Markdown section for docs/benchmarks.md."""
+    b, m = result["builds"], result["machine"]
+    van, ours = b["vanilla"], b["ours"]
+    memory = f"{m['memory_bytes'] / 2**30:.0f} GB RAM" if m.get("memory_bytes") else ""
+    loads = van["load_before"] + ours["load_before"]
+    c = result["corpus"]
+    out = [f"### {result['n']:,} articles — {result['date']}", "",
+           f"Machine: {m['cpu']}, {m['cores']} cores, {memory}; Python {m['python']}, "
+           f"Pelican {m['pelican']}. Full site plugins: {', '.join(b['plugins']) or 'none'}. "
+           f"Corpus: {c['articles']:,} articles, mean {c['mean_chars']:,} characters "
+           f"(median {c['median_chars']:,.0f}, 10th–90th percentile {c['p10_chars']:,}–{c['p90_chars']:,}). "
+           f"Load average before runs: {min(loads):.1f}–{max(loads):.1f}.", "",
+           "| build | vanilla | full site | ratio |", "| --- | ---: | ---: | ---: |",
+           f"| cold, wall (median of {len(van['cold_s'])}) | {van['cold_median_s']:.2f} s | "
+           f"{ours['cold_median_s']:.2f} s | {b['ratios']['cold']:.2f}× |",
+           f"| cold, CPU time | {van['cold_cpu_median_s']:.2f} s | {ours['cold_cpu_median_s']:.2f} s | "
+           f"{b['ratios']['cold_cpu']:.2f}× |",
+           f"| one-article rebuild, wall (median of {len(van['rebuild_s'])}) | {van['rebuild_median_s']:.2f} s | "
+           f"{ours['rebuild_median_s']:.2f} s | {b['ratios']['rebuild']:.2f}× |",
+           f"| one-article rebuild, CPU time | {van['rebuild_cpu_median_s']:.2f} s | "
+           f"{ours['rebuild_cpu_median_s']:.2f} s | {b['ratios']['rebuild_cpu']:.2f}× |",
+           f"| peak memory | {_mb(van['peak_mem_bytes'])} | {_mb(ours['peak_mem_bytes'])} | |",
+           f"| error / warning records in logs | {van['log_errors']} / {van['log_warnings']} | "
+           f"{ours['log_errors']} / {ours['log_warnings']} | |", ""]
+    out += ["| index | total | gzip | largest file | files |", "| --- | ---: | ---: | ---: | ---: |"]
+    for label, key in (("Whoosh (editors)", "whoosh"), ("static export `output/search/`", "export"),
+                       ("Pagefind `output/pagefind/`", "pagefind")):
+        size = result["index"].get(key)
+        out.append(f"| {label} | {_kb(size['bytes'])} | {_kb(size['gzip_bytes'])} | "
+                   f"{_kb(size['largest_bytes'])} | {size['files']:,} |" if size else f"| {label} | not built | | | |")
+    pagefind_build = result["index"].get("pagefind_build")
+    if pagefind_build:
+        out += ["", f"Pagefind indexing took {pagefind_build['seconds']:.1f} s "
+                    f"(peak {_mb(pagefind_build['peak_mem_bytes'])})."]
+    seg = result.get("segmentation")
+    if seg:
+        text = f"Segmentation: the site's jieba tokenizer runs at {seg['jieba_chars_per_s']:,} characters/s"
+        if "rjieba_chars_per_s" in seg:
+            same = seg["rjieba_identical_tokens"] and seg["rjieba_identical_search_tokens"]
+            text += (f"; rjieba at {seg['rjieba_chars_per_s']:,} characters/s "
+                     f"({'identical' if same else 'different'} tokens on the seeds)")
+        out += ["", text + "."]
+    search = result.get("search")
+    if search and any(search.get(e, {}).get("available") for e in ("ours", "pagefind")):
+        out += ["", "| browser search (median over queries) | ours | Pagefind |", "| --- | ---: | ---: |"]
+        rows = [("first query bytes, as served", "first_query_bytes_median", _kb),
+                ("first query bytes, gzip", "first_query_gzip_median", _kb),
+                ("first query bytes, gzip, largest query", "first_query_gzip_max", _kb),
+                ("first query, navigation → results", "first_query_ms_median", lambda v: _num(v, "{:.0f} ms")),
+                ("warm query", "warm_ms_median", lambda v: _num(v, "{:.1f} ms")),
+                ("warm query, slowest query", "warm_ms_max", lambda v: _num(v, "{:.1f} ms")),
+                ("recall vs Ctrl-F, mean", "recall_mean", lambda v: _num(v, "{:.1%}"))]
+        for label, key, fmt in rows:
+            cells = [fmt(search[e].get(key)) if search.get(e, {}).get("available") else "n/a"
+                     for e in ("ours", "pagefind")]
+            out.append(f"| {label} | {cells[0]} | {cells[1]} |")
+        out += ["", "| query | Ctrl-F | ours recall | Pagefind recall (extra) | Pagefind first-query gzip |",
+                "| --- | ---: | ---: | ---: | ---: |"]
+        per = {e: {r["query"]: r for r in search.get(e, {}).get("per_query", [])} for e in ("ours", "pagefind")}
+        for query in search["queries"]:
+            o, p = per["ours"].get(query), per["pagefind"].get(query)
+            out.append(f"| {query} | {search['truth_counts'][query]:,} | "
+                       f"{_num(o['recall'], '{:.1%}') if o else 'n/a'} | "
+                       f"{(_num(p['recall'], '{:.1%}') + ' (' + str(p['extra']) + ')') if p else 'n/a'} | "
+                       f"{_kb(p['gzip']) if p else 'n/a'} |")
+        for engine in ("ours", "pagefind"):
+            if not search.get(engine, {}).get("available"):
+                out.append(f"\n{engine}: not measured — {search.get(engine, {}).get('reason', '?')}")
+    out += ["", "| goal | target | measured | gap |", "| --- | ---: | ---: | ---: |"]
+    for goal in result["goals"]:
+        if goal["measured"] is None:
+            out.append(f"| {goal['goal']} | ≤ {goal['target']}{goal['unit']} | not measured | {goal['note']} |")
+        else:
+            verdict = "met" if goal["met"] else f"+{goal['gap']}{goal['unit']}"
+            out.append(f"| {goal['goal']} | ≤ {goal['target']}{goal['unit']} | "
+                       f"{goal['measured']}{goal['unit']} | {verdict} |")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m benchmarks.report bench-results/bench-1000.json [--markdown]"""
+    import argparse
+    import json
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(description="print a benchmark result file as a table")
+    parser.add_argument("json_file", type=Path)
+    parser.add_argument("--markdown", action="store_true", help="Markdown for docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    try:
+        result = json.loads(args.json_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"error: {args.json_file}: {error}")
+        return 2
+    print(format_markdown(result) if args.markdown else format_table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

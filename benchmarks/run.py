@@ -161,7 +161,8 @@ def measure_search(site: Path, manifest: dict, logs: Path, with_browser: bool) -
                 try:
                     search["ours"] = browser.measure_engine(chromium, server.url, browser.OURS, truth, say)
                 except Exception as error:  # noqa: BLE001 - report, keep the other figures
-                    search["ours"] = {"available": False, "reason": f"measurement failed: {error}"}
+                    first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+                    search["ours"] = {"available": False, "reason": f"measurement failed: {first_line}"}
                     say(f"  ours: measurement failed — {error}")
         finally:
             chromium.close()
@@ -178,17 +179,30 @@ def run(n: int, out: Path, runs: int, rebuilds: int, seed: int = 1, with_search:
     manifest = corpus.load_manifest(work / CONTENT_DIR)
     say(f"[2/4] builds: {runs} cold run(s) and {rebuilds} one-article rebuild(s) per variant")
     build_summary, variants = measure_builds(content, work, runs, rebuilds, plugins)
-    say("[3/4] index sizes")
+    say("[3/4] index sizes, segmentation throughput")
     sizes = index_sizes(variants["ours"])
+    from .segmenters import measure as measure_segmenters
+    segmentation = measure_segmenters()
     result = {
         "n": n, "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(), "corpus": corpus_stats(manifest), "builds": build_summary,
-        "index": sizes,
+        "index": sizes, "segmentation": segmentation,
     }
+    # the build figures are kept even if the search stage fails later
+    (out / f"bench-{n}.partial.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
+                                                 encoding="utf-8")
     if with_search:
         say("[4/4] Pagefind and browser search")
-        search, pagefind_index = measure_search(variants["ours"].output, manifest, work / "logs",
-                                                with_browser)
+        try:
+            search, pagefind_index = measure_search(variants["ours"].output, manifest, work / "logs",
+                                                    with_browser)
+        except Exception as error:  # noqa: BLE001 - keep the build figures, say what failed
+            reason = f"search stage failed: {str(error).strip().splitlines()[0] if str(error).strip() else repr(error)}"
+            say(f"  ! {reason}")
+            search = {"queries": QUERIES, "truth_counts": {}, "error": reason,
+                      "ours": {"available": False, "reason": reason},
+                      "pagefind": {"available": False, "reason": reason}}
+            pagefind_index = None
         result["search"] = search
         result["index"]["pagefind"] = folder_size(variants["ours"].output / "pagefind")
         result["index"]["pagefind_build"] = pagefind_index
@@ -231,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     path = out / f"bench-{args.n}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / f"bench-{args.n}.partial.json").unlink(missing_ok=True)
     print()
     print(report.format_table(result))
     print(f"\nJSON: {path}  (total {result['total_seconds']:.0f} s)")

@@ -150,11 +150,13 @@ def test_goals_report_the_gap():
 
 @pytest.mark.build
 def test_tiny_runner_builds_both_variants_and_writes_json(tmp_path):
+    # union_site only: this checks the harness, not the search plugin (its own tests do that)
     cmd = [sys.executable, "-m", "benchmarks.run", "--n", "20", "--runs", "1", "--rebuilds", "1",
-           "--no-search", "--out", str(tmp_path)]
+           "--no-search", "--plugins", "union_site", "--out", str(tmp_path)]
     done = subprocess.run(cmd, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "one-article rebuild" in done.stdout and "goals" in done.stdout
+    assert "full site plugins: union_site" in done.stdout
     result = json.loads((tmp_path / "bench-20.json").read_text(encoding="utf-8"))
     assert {"n", "date", "machine", "corpus", "builds", "index", "goals"} <= set(result)
     assert result["corpus"]["articles"] == 20
@@ -169,5 +171,34 @@ def test_tiny_runner_builds_both_variants_and_writes_json(tmp_path):
         assert len(edited) == 1
     assert result["builds"]["vanilla"]["log_errors"] == 0  # the corpus itself is clean
     assert set(result["builds"]["ratios"]) == {"cold", "rebuild", "cold_cpu", "rebuild_cpu"}
+    assert result["builds"]["plugins"] == ["union_site"]
     assert {"whoosh", "export"} <= set(result["index"])
     assert [g["target"] for g in result["goals"]] == [1.5, 1.2, 0.5, 50.0]
+    markdown = report.format_markdown(result)
+    assert "| cold, wall (median of 1) |" in markdown and "| goal | target |" in markdown
+
+
+def test_pagefind_harness_measures_bytes_latency_and_recall(tmp_path, browser):
+    from benchmarks import builds, pagefind_site
+    from benchmarks.browser import PAGEFIND, measure_engine
+    from benchmarks.server import SiteServer
+
+    content = corpus.write_corpus(20, tmp_path / "corpus")
+    manifest = corpus.load_manifest(tmp_path / "corpus")
+    variant = builds.Variant("vanilla", [], tmp_path / "vanilla")
+    builds.cold_build(variant, content, tmp_path / "logs", 1)
+    pagefind_site.index_site(variant.output, tmp_path / "logs")
+    truth = ctrl_f_truth(manifest["articles"], ["快递小哥", "工會"])
+    with SiteServer(variant.output) as server:
+        measured = measure_engine(browser, server.url, PAGEFIND, truth, progress=lambda _: None)
+    urls = {article["url"] for article in manifest["articles"]}
+    for row in measured["per_query"]:
+        assert row["errors"] == [] and row["requests"] >= 3
+        assert row["search_gzip"] > 10_000  # at least Pagefind's JS and wasm
+        assert row["gzip"] <= row["raw"] and row["first_ms"] > 0 and row["warm_ms"] >= 0
+        assert row["found"] == row["total"] and row["hits"] <= row["truth"]
+        assert row["found"] - row["extra"] == row["hits"]
+    assert measured["per_query"][0]["truth"] > 0 and measured["per_query"][1]["truth"] == 20
+    assert 0 <= measured["recall_mean"] <= 1
+    assert urls  # recall compares against corpus URLs, which the build must have written
+    assert all((variant.output / url / "index.html").exists() for url in urls)

@@ -111,14 +111,94 @@ def test_hostile_articles_open_without_running_anything(watched, hostile_site):
         assert evidence(watched) == CLEAN, url
 
 
-def test_hostile_titles_in_listings_run_nothing(watched, hostile_site):
-    """Titles appear again on the home page, archives, tag and category pages and in prev/next links."""
-    listings = ["/", "/archives/", "/category/", "/tag/"]
+def one_page_of_every_kind(output):
+    """index.html, 404.html, search.html … and the first and last page under every folder."""
+    pages = {p.relative_to(output).as_posix() for p in output.glob("*.html")}
+    for folder in sorted(d for d in output.iterdir() if d.is_dir()):
+        found = sorted(folder.rglob("*.html"))
+        if found:
+            pages |= {found[0].relative_to(output).as_posix(), found[-1].relative_to(output).as_posix()}
+    return sorted(pages)
+
+
+def test_every_kind_of_page_respects_the_csp(watched, hostile_site):
+    """Hostile titles reappear in listings (home, archives, tags, regions, topics, authors, feeds of
+    prev/next links): one page of every kind, plus every tag page, runs nothing and breaks no CSP rule."""
+    listings = one_page_of_every_kind(hostile_site.output)
     listings += [p.relative_to(hostile_site.output).as_posix()
                  for p in sorted((hostile_site.output / "tag").glob("*/index.html"))]
+    assert len(listings) > 15
     for path in listings:
         watched.goto(hostile_site.url + "/" + path.lstrip("/"))
         watched.wait_for_load_state("load")
         assert evidence(watched) == CLEAN, path
     watched.goto(hostile_site.url + "/archives/")
     assert "职工之家建设" in watched.locator("main").inner_text()
+
+
+# --- the search page -------------------------------------------------------------------------
+
+PAYLOAD_QUERIES = [
+    f"<img src=x onerror=window.{PAYLOAD_MARK}=1;alert(1)>",
+    f"\"><svg onload=window.{PAYLOAD_MARK}=1;alert(1)>",
+    f"<script>window.{PAYLOAD_MARK}=1;alert(1)</script>",
+    f"</title><script>window.{PAYLOAD_MARK}=1</script>",
+    f"javascript:window.{PAYLOAD_MARK}=1",
+    f"'-alert(1)-'\" onfocus=\"window.{PAYLOAD_MARK}=1\" autofocus=\"",
+    f"region:<img src=x onerror=window.{PAYLOAD_MARK}=1> topic:\"><b>x",
+    "职工之家<img src=x onerror=alert(1)>建设",
+    "{{7*7}} ${alert(1)} %3Cscript%3E &lt;script&gt;",
+]
+INJECTED = "[data-search-page] :is(img, svg, script, iframe, b, object, embed)"
+
+
+def wait_done(page):
+    page.wait_for_selector('[data-search-results][data-search-state="done"]', timeout=20_000)
+
+
+def shown_results(page):
+    return page.evaluate("""() => [...document.querySelectorAll('.search-result')].map(li => ({
+        title: li.querySelector('h2').textContent.trim(),
+        href: li.querySelector('h2 a').getAttribute('href'),
+        html: li.innerHTML}))""")
+
+
+@pytest.mark.parametrize("query", PAYLOAD_QUERIES)
+def test_payload_queries_run_nothing_on_the_search_page(watched, hostile_site, query):
+    from urllib.parse import quote
+
+    watched.goto(f"{hostile_site.url}/search.html?q={quote(query, safe='')}")
+    wait_done(watched)
+    assert watched.input_value("#search-q") == query, "the query is shown back as typed, as text"
+    assert watched.locator(INJECTED).count() == 0
+    watched.fill("#search-q", query + " 工会")  # the interactive path: type and submit
+    watched.press("#search-q", "Enter")
+    watched.wait_for_url("**/search.html?q=*")
+    wait_done(watched)
+    assert watched.locator(INJECTED).count() == 0
+    assert evidence(watched) == CLEAN, query
+
+
+@pytest.mark.parametrize("query, title", [
+    ("职工之家建设", "职工之家建设"),
+    ("双重编码", "双重编码"),
+    ("onmouseover", f"工会推出\u201c职工之家\u201d品牌\u201c onmouseover=\u201d{PAYLOAD_MARK}=1"),
+    ("元数据里藏着脚本", "元数据里藏着脚本"),
+    ("正文里夹带原始HTML", "正文里夹带原始HTML"),
+])
+def test_hostile_articles_are_found_shown_as_text_and_open_safely(watched, hostile_site, query, title):
+    from urllib.parse import quote
+
+    watched.goto(f"{hostile_site.url}/search.html?q={quote(query, safe='')}")
+    wait_done(watched)
+    results = shown_results(watched)
+    hit = next((r for r in results if r["title"] == title), None)
+    assert hit, [r["title"] for r in results]
+    assert "<script" not in hit["html"] and "onerror" not in hit["html"] and "<svg" not in hit["html"]
+    link = watched.locator(".search-result h2 a", has_text=title[:6]).first
+    link.hover()
+    link.click()
+    watched.wait_for_load_state("load")
+    assert watched.locator("h1").inner_text().strip() == title
+    watched.hover("h1")
+    assert evidence(watched) == CLEAN, query

@@ -251,3 +251,44 @@ def test_metadata_cleaning_holds_for_generated_mixtures():
         text, _ = clean_text(value)
         assert '"' not in text and not re.search(r"<[A-Za-z!/?]", text), (value, text)
         assert html.unescape(text) == text, (value, text)
+
+
+def test_size_limits():
+    from union_guard.checks import check_size
+
+    found = problems()
+    assert check_size(200_000, found) and found.items == []
+    assert check_size(400_000, found) and "400 KB" in found.items[0][1] and not found.has_error
+    found = problems()
+    assert not check_size(5_000_000, found) and found.has_error
+    assert "5.0 MB, over the 2.0 MB limit" in found.items[0][1]
+    assert check_size(5_000_000, problems(), max_bytes=10_000_000)
+
+
+def test_everything_markdown_extra_writes_passes_without_a_report():
+    """Tables with alignment, attr_list, definition lists, footnotes, abbreviations, fenced code,
+    markdown in HTML, with the site's own MARKDOWN settings: nothing to report, nothing lost."""
+    import copy
+
+    import markdown
+
+    import pelicanconf
+
+    config = copy.deepcopy(pelicanconf.MARKDOWN)
+    converter = markdown.Markdown(extensions=list(config["extension_configs"]),
+                                  extension_configs=config["extension_configs"],
+                                  output_format=config.get("output_format", "html5"))
+    source = "\n".join([
+        "## 小标题 {: #custom-id .lead }", "", "| 左 | 中 | 右 |", "| :-- | :-: | --: |", "| a | b | c |", "",
+        "术语", ":   定义", "", "脚注[^1]，缩写 HTML。", "", "*[HTML]: Hyper Text Markup Language", "",
+        "[^1]: 脚注内容。", "", "```python", "x = 1 < 2", "```", "", '<div markdown="1">', "**粗体**", "</div>",
+        "", "> 引用", "", "![图](/images/a.jpg \"题\")"])
+    fragment = converter.convert(source)
+    assert body_findings(fragment) == []
+    soup = BeautifulSoup(clean_body(fragment), "html.parser")
+    assert [th["align"] for th in soup.find_all("th")] == ["left", "center", "right"]
+    assert soup.find("h2")["id"] == "custom-id" and soup.find("h2")["class"] == ["lead"]
+    assert soup.find("abbr")["title"] and soup.find("dl") and soup.select_one("div.footnote li#fn\\:1")
+    assert soup.select_one("sup#fnref\\:1 a.footnote-ref")["href"] == "#fn:1"
+    assert soup.find("code", class_="language-python").get_text() == "x = 1 < 2\n"
+    assert soup.find("img")["src"] == "/images/a.jpg" and soup.find("img")["title"] == "题"

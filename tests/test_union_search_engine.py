@@ -8,7 +8,7 @@ import random
 import pytest
 
 import union_text
-from union_search.build import build_search
+from union_search.build import build_search, export_path
 from union_search.engine import search, segment_query
 from union_search.export_reader import ExportSource
 from union_search.highlight import find_marks, make_snippet
@@ -24,9 +24,9 @@ DONE_QUERIES = ["爱心驿站", "快递小哥", "集体协商", "帮扶", "驿�
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("search")
     records = seed_records()
-    build_search(records, str(root / "index"), str(root / "cache"), str(root / "export"))
+    build_search(records, str(root / "index"), str(root / "cache"))
     whoosh = WhooshSource(str(root / "index"))
-    export = ExportSource(str(root / "export"))
+    export = ExportSource(export_path(str(root / "index")))
     yield records, whoosh, export
     whoosh.close()
 

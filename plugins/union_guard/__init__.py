@@ -18,7 +18,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
 
-from .checks import MACHINE_FIELDS, plain_text_field, sanitize_body
+from .checks import MACHINE_FIELDS, MAX_FILE_BYTES, plain_text_field, sanitize_body
 from .duplicates import SlugRegistry
 from .problems import ERROR, PROBLEMS_KEY, Problems, display_path
 from .reader import GuardedMarkdownReader
@@ -26,6 +26,10 @@ from .reader import GuardedMarkdownReader
 logger = logging.getLogger(__name__)
 READER_NAME = GuardedMarkdownReader.__name__.replace("Reader", "").lower()
 _registries = {"Article": SlugRegistry(), "Page": SlugRegistry()}
+
+
+def set_defaults(pelican):
+    pelican.settings.setdefault("UNION_GUARD_MAX_BYTES", MAX_FILE_BYTES)
 
 
 def use_guarded_reader(readers):
@@ -66,7 +70,22 @@ def guard_other_readers(content):
         if cleaned != value:
             content.metadata[key] = cleaned
             setattr(content, key, cleaned)
+            if key == "title":
+                reslug_from_title(content)
     log_problems(problems.items)
+
+
+def reslug_from_title(content):
+    """Pelican made the slug from the title before it was cleaned: make it again, unless explicit."""
+    from pelican import contents
+
+    settings = content.settings
+    if "slug" in content.metadata or settings.get("SLUGIFY_SOURCE") != "title":
+        return
+    content.slug = contents.slugify(content.title,
+                                    regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+                                    preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+                                    use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
 
 
 def reset_slugs(generator):
@@ -110,6 +129,7 @@ def drop_duplicate_slugs(generator):
 
 
 def register():
+    signals.initialized.connect(set_defaults)
     signals.readers_init.connect(use_guarded_reader)
     signals.article_generator_context.connect(report_reader_problems)
     signals.page_generator_context.connect(report_reader_problems)

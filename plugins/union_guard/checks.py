@@ -14,7 +14,8 @@ from .problems import Problems, where
 from .sanitize import body_findings, clean_body, clean_text
 
 STATUSES = ("published", "draft", "hidden", "skip")
-LARGE_FILE_BYTES = 1_000_000
+LARGE_FILE_BYTES = 300_000
+MAX_FILE_BYTES = 2_000_000  # setting UNION_GUARD_MAX_BYTES
 # Fields whose value is a machine value, not prose: read half-width, never cleaned as text.
 MACHINE_FIELDS = frozenset({"date", "modified", "status", "slug", "lang", "template",
                             "save_as", "url", "translation"})
@@ -105,10 +106,22 @@ def check_required(metadata: dict, body_text: str, problems: Problems) -> None:
                          "leave one blank line after the metadata, then write the story")
 
 
-def check_size(size: int, problems: Problems) -> None:
+def check_size(size: int, problems: Problems, max_bytes: int = MAX_FILE_BYTES) -> bool:
+    """False (with an error) above ``max_bytes``; a warning above LARGE_FILE_BYTES.
+
+    300 KB is about 100,000 Chinese characters, ten times a long feature.  Far
+    beyond that a file is a whole issue or a pasted PDF: a page no phone can
+    use, and seconds of indexing on every full build (the search index takes
+    about 7 s per MB of Chinese text).
+    """
+    if size > max_bytes:
+        problems.error("", f"file is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:.1f} MB limit "
+                           "for one article", "split it into separate stories; the file is skipped until then")
+        return False
     if size > LARGE_FILE_BYTES:
-        problems.warning("", f"file is {size / 1_000_000:.1f} MB, far longer than a news story",
+        problems.warning("", f"file is {size / 1_000:.0f} KB, far longer than a news story",
                          "check it is one story and not a whole issue or a pasted PDF; split it if needed")
+    return True
 
 
 MAX_LIST_DEPTH = 50

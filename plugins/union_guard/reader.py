@@ -27,7 +27,7 @@ from pelican.readers import _DISCARD, MarkdownReader
 
 from union_site.slugs import pinyin_slug
 
-from .checks import (MACHINE_FIELDS, check_nesting, check_required, check_size, check_slug,
+from .checks import (MACHINE_FIELDS, MAX_FILE_BYTES, check_nesting, check_required, check_size, check_slug,
                      check_status, date_problem, fallback_slug, machine_value, plain_text_field,
                      sanitize_body)
 from .decode import decode_source
@@ -65,10 +65,11 @@ class GuardedMarkdownReader(MarkdownReader):
         self._source_path = source_path
         problems = Problems(source_path)
         raw = Path(source_path).read_bytes()
+        if not check_size(len(raw), problems, self.settings.get("UNION_GUARD_MAX_BYTES", MAX_FILE_BYTES)):
+            return "", {PROBLEMS_KEY: problems.as_metadata()}
         decoded = decode_source(raw, problems)
         if decoded.text is None:
             return "", {PROBLEMS_KEY: problems.as_metadata()}
-        check_size(len(raw), problems)
         text, renamed = normalize_header(decoded.text)
         for line, written, key in renamed:
             problems.warning(where(lines=[line]),

@@ -86,7 +86,7 @@ class AnalysisCache:
         path = self._path(text_hash)
         try:
             with open(path, "rb") as handle:
-                analysis = from_builtins(marshal.load(handle))
+                analysis = from_builtins(marshal.loads(handle.read()))
             self.hits += 1
             return analysis
         except (OSError, EOFError, ValueError, TypeError):

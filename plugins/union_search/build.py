@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass
 
 from .analysis import AnalysisCache
 from .export import ExportReport, export_index
-from .index import IndexUpdate, update_index
+from .index import EXPORT_DIR, IndexUpdate, current_path, update_index
 from .records import ArticleRecord
 
 
@@ -36,28 +35,21 @@ class BuildReport:
         return text + f" in {self.seconds:.1f} s"
 
 
-def build_search(records: list[ArticleRecord], index_dir: str, cache_dir: str,
-                 export_dir: str | None) -> BuildReport:
+def build_search(records: list[ArticleRecord], index_dir: str, cache_dir: str) -> BuildReport:
+    """Update the index (and its export, in the same atomic generation) from `records`."""
     started = time.monotonic()
     cache = AnalysisCache(cache_dir)
-    index_report = update_index(index_dir, records, cache.get)
-    export_report = None
-    if export_dir and not _export_is_current(index_dir, export_dir):
-        export_report = export_index(index_dir, export_dir, records, cache.get)
-    return BuildReport(index_report, export_report, cache.misses, cache.hits, time.monotonic() - started)
+    exported: list[ExportReport] = []
+
+    def write_export(generation_dir: str) -> None:
+        root = os.path.join(generation_dir, EXPORT_DIR)
+        exported.append(export_index(generation_dir, root, records, cache.get))
+
+    index_report = update_index(index_dir, records, cache.get, finish=write_export)
+    return BuildReport(index_report, exported[0] if exported else None, cache.misses, cache.hits,
+                       time.monotonic() - started)
 
 
-def _export_is_current(index_dir: str, export_dir: str) -> bool:
-    """The staged export was made from the index generation now current."""
-    from .export import MANIFEST, referenced_names
-    from .index import current_path
-
-    try:
-        with open(os.path.join(export_dir, MANIFEST), encoding="utf-8") as handle:
-            manifest = json.load(handle)
-    except (OSError, ValueError):
-        return False
-    generation = os.path.basename(os.path.realpath(current_path(index_dir)))
-    if manifest.get("index_generation") != generation:
-        return False
-    return all(os.path.exists(os.path.join(export_dir, n)) for n in referenced_names(export_dir))
+def export_path(index_dir: str) -> str:
+    """The export of the current generation (what gets published to output/search)."""
+    return os.path.join(current_path(index_dir), EXPORT_DIR)

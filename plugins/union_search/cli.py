@@ -54,7 +54,8 @@ def _mark_title(title: str, marks, on: str, off: str) -> str:
     return "".join(out) + title[last:]
 
 
-def print_text(found: dict, color: bool, out=sys.stdout) -> None:
+def print_text(found: dict, color: bool, out=None) -> None:
+    out = out or sys.stdout
     on, off = ("\033[1;31m", "\033[0m") if color else ("【", "】")
     total = found["total"]
     shown = len(found["results"])

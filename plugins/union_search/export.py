@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import os
 import tempfile
 import time
@@ -21,6 +22,7 @@ import union_text
 
 from . import index as search_index
 from . import scoring
+from .scoring import Q_SCALE
 from .analysis import DocAnalysis
 from .encoding import encode_doc_list, encode_positions, encode_postings
 from .engine import MAX_QUERY_WORD
@@ -33,6 +35,7 @@ INLINE_MAX = 192
 SEGMENT_MAX = 16 * 1024
 CHUNK_TARGET = 8 * 1024
 DOCMAP_SIZE = 256
+PAGE_SIZE = 128  # chunk entries per index page (keeps the manifest tiny at 10,000 articles)
 MANIFEST = "manifest.json"
 
 
@@ -127,40 +130,56 @@ class _Inverted:
         self.bigrams: dict[str, tuple[array, array, array, array]] = {}
 
     @staticmethod
-    def _add_counts(table, doc, title, body, len_title, len_body, avgs):
-        quantize = scoring.quantized_tf
+    def _add_counts(table, doc, title, body, factors):
+        # same arithmetic as scoring.quantize, inlined: this loop runs once per posting
+        factor_title, factor_body = factors
+        floor = math.floor
         for term, tf in body.items():
+            total = title.get(term, 0) * factor_title + tf * factor_body
             entry = table.get(term)
             if entry is None:
                 entry = table[term] = (array("I"), array("I"))
             entry[0].append(doc)
-            entry[1].append(quantize(title.get(term, 0), tf, len_title, len_body, *avgs))
+            entry[1].append(max(1, floor(total * Q_SCALE + 0.5)))
         for term, tf in title.items():
             if term in body:
                 continue
+            total = tf * factor_title + 0 * factor_body
             entry = table.get(term)
             if entry is None:
                 entry = table[term] = (array("I"), array("I"))
             entry[0].append(doc)
-            entry[1].append(quantize(tf, 0, len_title, len_body, *avgs))
+            entry[1].append(max(1, floor(total * Q_SCALE + 0.5)))
 
     def add(self, doc: int, analysis: DocAnalysis) -> None:
         t, b = analysis.title, analysis.body
-        self._add_counts(self.words, doc, t.words, b.words, t.word_len, b.word_len, self.avg_words)
-        self._add_counts(self.unigrams, doc, t.unigrams, b.unigrams, t.char_len, b.char_len, self.avg_chars)
+        word_factors = scoring.field_factors(t.word_len, b.word_len, *self.avg_words)
+        char_factors = scoring.field_factors(t.char_len, b.char_len, *self.avg_chars)
+        self._add_counts(self.words, doc, t.words, b.words, word_factors)
+        self._add_counts(self.unigrams, doc, t.unigrams, b.unigrams, char_factors)
         shift = analysis.title_len + 1
-        quantize = scoring.quantized_tf
-        for term in t.bigrams.keys() | b.bigrams.keys():
+        quantize = scoring.quantize
+        bigrams = self.bigrams
+        for term, in_body in b.bigrams.items():
             in_title = t.bigrams.get(term, ())
-            in_body = b.bigrams.get(term, ())
-            entry = self.bigrams.get(term)
+            entry = bigrams.get(term)
             if entry is None:
-                entry = self.bigrams[term] = (array("I"), array("I"), array("I"), array("I"))
+                entry = bigrams[term] = (array("I"), array("I"), array("I"), array("I"))
             entry[0].append(doc)
-            entry[1].append(quantize(len(in_title), len(in_body), t.char_len, b.char_len, *self.avg_chars))
+            entry[1].append(quantize(len(in_title), len(in_body), char_factors))
             entry[2].append(len(in_title) + len(in_body))
             entry[3].extend(in_title)
             entry[3].extend([p + shift for p in in_body])
+        for term, in_title in t.bigrams.items():
+            if term in b.bigrams:
+                continue
+            entry = bigrams.get(term)
+            if entry is None:
+                entry = bigrams[term] = (array("I"), array("I"), array("I"), array("I"))
+            entry[0].append(doc)
+            entry[1].append(quantize(len(in_title), 0, char_factors))
+            entry[2].append(len(in_title))
+            entry[3].extend(in_title)
 
     def keys(self) -> list[str]:
         """All term keys in code point order (the chunk order)."""
@@ -201,7 +220,10 @@ def _write_terms(inverted: _Inverted, pieces: _PieceWriter, report: ExportReport
             current, size = [], 0
     if current:
         chunks.append([current[0][0], pieces.write_json("t", {"terms": current})])
-    return chunks
+    return [
+        [chunks[i][0], pieces.write_json("i", {"chunks": chunks[i : i + PAGE_SIZE]})]
+        for i in range(0, len(chunks), PAGE_SIZE)
+    ]
 
 
 def _write_documents(ordered: list[ArticleRecord], pieces: _PieceWriter):
@@ -229,21 +251,22 @@ def _write_documents(ordered: list[ArticleRecord], pieces: _PieceWriter):
     return docmaps, facets
 
 
-def export_index(index_dir: str, root: str, records: list[ArticleRecord], get_analysis) -> ExportReport:
+def export_index(generation_dir: str, root: str, records: list[ArticleRecord], get_analysis) -> ExportReport:
     """Write the export into directory `root` from the articles' cached analyses.
 
-    The Whoosh index at `index_dir` must hold exactly these articles: it
-    supplies the collection statistics, so both rank with the same numbers.
+    The Whoosh generation at `generation_dir` must hold exactly these
+    articles: its stats.json supplies the collection statistics, so both
+    rank with the same numbers.
     """
     started = time.monotonic()
     os.makedirs(root, exist_ok=True)
     report = ExportReport(directory=root)
     pieces = _PieceWriter(root, report)
-    stats = search_index.read_stats(index_dir)
+    stats = search_index.read_generation_stats(generation_dir)
     ordered = sorted(records, key=lambda r: doc_order_key(r.date, r.url))
     if stats["doc_count"] != len(ordered):
         raise RuntimeError(
-            f"search index at {index_dir} holds {stats['doc_count']} articles, the site {len(ordered)}: "
+            f"search index at {generation_dir} holds {stats['doc_count']} articles, the site {len(ordered)}: "
             "delete the index directory and build again"
         )
     report.documents = len(ordered)
@@ -251,7 +274,7 @@ def export_index(index_dir: str, root: str, records: list[ArticleRecord], get_an
     inverted = _Inverted(stats)
     for doc, record in enumerate(ordered):
         inverted.add(doc, get_analysis(record))
-    chunks = _write_terms(inverted, pieces, report)
+    pages = _write_terms(inverted, pieces, report)
     vocabulary_chars = set(inverted.unigrams)
     del inverted
 
@@ -259,7 +282,6 @@ def export_index(index_dir: str, root: str, records: list[ArticleRecord], get_an
     manifest = {
         "format": FORMAT_VERSION,
         "analyzer": stats["analyzer"],
-        "index_generation": os.path.basename(os.path.realpath(search_index.current_path(index_dir))),
         "doc_count": report.documents,
         "bm25": {
             "k1": scoring.K1, "b": scoring.B,
@@ -273,7 +295,7 @@ def export_index(index_dir: str, root: str, records: list[ArticleRecord], get_an
         "max_query_word": MAX_QUERY_WORD,
         "snippet": {"chars": SNIPPET_CHARS, "lead": SNIPPET_LEAD},
         "filters": FILTER_NAMES,
-        "chunks": chunks,
+        "pages": pages,
         "docmaps": docmaps,
         "facets": pieces.write_json("f", facets),
         "charmap": pieces.write_json("c", {"map": charmap}),
@@ -295,22 +317,27 @@ def _manifest_names(path: str) -> set[str]:
             manifest = json.load(handle)
     except (OSError, ValueError):
         return set()
-    names = {manifest.get(k) for k in ("facets", "charmap", "synonyms")}
-    names.update(f for _, f in manifest.get("chunks", []))
-    names.update(f for _, f in manifest.get("docmaps", []))
     root = os.path.dirname(path)
-    # chunk and docmap contents name segments and fragments
-    for name in [f for _, f in manifest.get("chunks", [])] + [f for _, f in manifest.get("docmaps", [])]:
+
+    def load(name):
         try:
             with open(os.path.join(root, name), encoding="utf-8") as handle:
-                piece = json.load(handle)
+                return json.load(handle)
         except (OSError, ValueError):
-            continue
-        names.update(piece.get("fragments", []))
-        for entry in piece.get("terms", []):
-            for stream in entry[2:]:
-                if isinstance(stream, dict):
-                    names.update(segment[2] for segment in stream["segments"])
+            return {}
+
+    names = {manifest.get(k) for k in ("facets", "charmap", "synonyms")}
+    for _, page in manifest.get("pages", []):
+        names.add(page)
+        for _, chunk in load(page).get("chunks", []):
+            names.add(chunk)
+            for entry in load(chunk).get("terms", []):
+                for stream in entry[2:]:
+                    if isinstance(stream, dict):
+                        names.update(segment[2] for segment in stream["segments"])
+    for _, docmap in manifest.get("docmaps", []):
+        names.add(docmap)
+        names.update(load(docmap).get("fragments", []))
     names.discard(None)
     return names
 
@@ -349,7 +376,7 @@ def publish(staging: str, destination: str) -> int:
 
 def _remove_unreferenced(root: str, keep: set[str]) -> int:
     removed = 0
-    for subdir in ("t", "p", "m", "d", "f", "c", "y"):
+    for subdir in ("i", "t", "p", "m", "d", "f", "c", "y"):
         directory = os.path.join(root, subdir)
         if not os.path.isdir(directory):
             continue

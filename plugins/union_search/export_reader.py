@@ -21,7 +21,8 @@ class ExportSource:
         self.fetched: dict[str, int] = {}  # file → bytes (one query's worth when reset)
         self.manifest = self._json("manifest.json")
         self.doc_count = self.manifest["doc_count"]
-        self._chunk_keys = [first for first, _ in self.manifest["chunks"]]
+        self._page_keys = [first for first, _ in self.manifest["pages"]]
+        self._pages: dict[str, list] = {}
         self._chunks: dict[str, dict] = {}
         self._facets = None
 
@@ -38,6 +39,7 @@ class ExportSource:
     def reset_counter(self) -> None:
         self.fetched = {}
         self._chunks = {}
+        self._pages = {}
         self._facets = None
 
     @property
@@ -46,10 +48,18 @@ class ExportSource:
 
     # terms ---------------------------------------------------------------
     def _entry(self, key: str):
-        i = bisect.bisect_right(self._chunk_keys, key) - 1
+        """manifest.pages → index page → term chunk → entry (None when the key is not indexed)."""
+        i = bisect.bisect_right(self._page_keys, key) - 1
         if i < 0:
             return None
-        name = self.manifest["chunks"][i][1]
+        page_name = self.manifest["pages"][i][1]
+        if page_name not in self._pages:
+            self._pages[page_name] = self._json(page_name)["chunks"]
+        chunks = self._pages[page_name]
+        j = bisect.bisect_right([first for first, _ in chunks], key) - 1
+        if j < 0:
+            return None
+        name = chunks[j][1]
         if name not in self._chunks:
             self._chunks[name] = {entry[0]: entry for entry in self._json(name)["terms"]}
         return self._chunks[name].get(key)
@@ -92,10 +102,15 @@ class ExportSource:
         return self._facets
 
     def facet_docs(self, facet: str, value: str) -> set:
-        for folded, _name, docs in self.facets().get(facet, []):
-            if folded == value:
-                return set(decode_doc_list(base64.b64decode(docs)))
-        return set()
+        """Documents under the facet value equal to `value`; if none is equal, under every value containing it."""
+        values = self.facets().get(facet, [])
+        chosen = [docs for folded, _name, docs in values if folded == value]
+        if not chosen:
+            chosen = [docs for folded, _name, docs in values if value in folded]
+        found: set = set()
+        for docs in chosen:
+            found.update(decode_doc_list(base64.b64decode(docs)))
+        return found
 
     def all_docs(self) -> set:
         return set(range(self.doc_count))

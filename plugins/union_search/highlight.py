@@ -69,5 +69,8 @@ def make_snippet(body: str, terms: list[str]) -> Snippet:
     marks = find_marks(flat, terms)
     start = max(0, marks[0][0] - SNIPPET_LEAD) if marks else 0
     end = min(len(flat), start + SNIPPET_CHARS)
+    for mark_start, mark_end in marks:  # never cut a mark in two
+        if mark_start < end < mark_end:
+            end = mark_end
     inside = [(max(s, start) - start, min(e, end) - start) for s, e in marks if s < end and e > start]
     return Snippet(flat[start:end], inside, start > 0, end < len(flat))

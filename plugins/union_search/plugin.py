@@ -11,7 +11,7 @@ import logging
 import multiprocessing
 import os
 
-from .build import build_search
+from .build import build_search, export_path
 from .export import publish
 from .records import record_from_article
 
@@ -25,7 +25,6 @@ def set_defaults(pelican) -> None:
     project = os.path.dirname(os.path.abspath(settings.get("PATH", ".")))
     settings.setdefault("SEARCH_INDEX_PATH", os.path.join(project, "var", "search-index"))
     settings.setdefault("SEARCH_CACHE_PATH", os.path.join(project, "var", "search-cache"))
-    settings.setdefault("SEARCH_EXPORT_STAGING", os.path.join(project, "var", "search-export"))
     settings.setdefault("SEARCH_EXPORT_DIR", "search")  # inside OUTPUT_PATH
     settings.setdefault("SEARCH_BACKGROUND", True)
 
@@ -47,8 +46,7 @@ def start_build(generators) -> None:
         return
     settings = generators[0].settings
     records = collect_records(generators)
-    args = (records, settings["SEARCH_INDEX_PATH"], settings["SEARCH_CACHE_PATH"],
-            settings["SEARCH_EXPORT_STAGING"])
+    args = (records, settings["SEARCH_INDEX_PATH"], settings["SEARCH_CACHE_PATH"])
     if settings.get("SEARCH_BACKGROUND") and "fork" in multiprocessing.get_all_start_methods():
         pool = multiprocessing.get_context("fork").Pool(1)
         _pending[id(settings)] = (pool, pool.apply_async(build_search, args))
@@ -72,5 +70,5 @@ def finish_build(pelican) -> None:
             pool.join()
     destination = os.path.join(pelican.settings["OUTPUT_PATH"], pelican.settings["SEARCH_EXPORT_DIR"])
     os.makedirs(destination, exist_ok=True)
-    copied = publish(pelican.settings["SEARCH_EXPORT_STAGING"], destination)
+    copied = publish(export_path(pelican.settings["SEARCH_INDEX_PATH"]), destination)
     log.info("%s; %d files published to %s", report.summary(), copied, destination)

@@ -36,26 +36,53 @@ class ArticleRecord:
         return hashlib.sha1(data.encode()).hexdigest()
 
 
+BLOCK_TAGS = (
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "pre", "table", "tr", "td", "th", "section", "article", "figure", "figcaption",
+    "header", "footer", "hr",
+)
+
+
 def html_to_text(html: str) -> str:
-    """Plain text of rendered article HTML; block elements become line breaks."""
+    """Plain text of rendered article HTML, as a reader's Ctrl-F sees it.
+
+    Block elements end lines; inline ones (strong, a, span) do not, so
+    "的<strong>保障</strong>" stays "的保障" and remains findable.
+    """
     soup = BeautifulSoup(html or "", "html.parser")
     for tag in soup(["script", "style"]):
         tag.decompose()
-    text = soup.get_text("\n")
+    for tag in soup.find_all(BLOCK_TAGS):
+        tag.insert_after("\n")
+    text = soup.get_text("")
     lines = (line.strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
 
+def _tag_name(item) -> str:
+    """A tag's path (joined with ›) or name, whether it is a str, a dict or an object."""
+    if isinstance(item, str):
+        return item.strip()
+    get = item.get if isinstance(item, dict) else (lambda key: getattr(item, key, None))
+    path = get("path")
+    if isinstance(path, (list, tuple)) and path:
+        return "›".join(str(part).strip() for part in path)
+    for key in ("path", "name", "title", "label"):
+        value = get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return str(item).strip()
+
+
 def _names(value) -> tuple[str, ...]:
-    """Tag values as strings, whatever shape the tagging plugin gives (str, list, objects with .name)."""
+    """Tag values as strings, whatever shape the tagging plugin gives (str, list of str/dict/object)."""
     if not value:
         return ()
     if isinstance(value, str):
-        value = [part for part in value.split(",")]
+        value = value.split(",")
     names = []
     for item in value:
-        name = getattr(item, "path", None) or getattr(item, "name", None) or str(item)
-        name = str(name).strip()
+        name = _tag_name(item)
         if name and name not in names:
             names.append(name)
     return tuple(names)
@@ -80,10 +107,12 @@ def facet_values(names: tuple[str, ...]) -> tuple[str, ...]:
 def record_from_article(article) -> ArticleRecord:
     """Coupling with Pelican and the tagging plugin: keep it in this function."""
     date = getattr(article, "date", None)
+    subtitle = html_to_text(str(getattr(article, "subtitle", "") or ""))
+    body = html_to_text(getattr(article, "content", "") or "")
     return ArticleRecord(
         url=str(getattr(article, "url", "") or ""),
         title=html_to_text(str(getattr(article, "title", "") or "")),
-        body=html_to_text(getattr(article, "content", "") or ""),
+        body=f"{subtitle}\n{body}" if subtitle else body,
         date=date.strftime("%Y-%m-%d") if date else "",
         regions=_names(getattr(article, "regions", None)),
         topics=_names(getattr(article, "topics", None)),

@@ -19,15 +19,28 @@ Q_SCALE = 1000
 SCORE_GRAIN = 1_000_000  # scores compare as floor(score * SCORE_GRAIN + 0.5)
 
 
+def field_factors(len_title: int, len_body: int, avg_title: float, avg_body: float) -> tuple[float, float]:
+    """Per-document factors w_f / ((1 − B) + B · len_f / avg_f) for title and body."""
+    return (
+        TITLE_WEIGHT / ((1 - B) + B * len_title / (avg_title or 1.0)),
+        BODY_WEIGHT / ((1 - B) + B * len_body / (avg_body or 1.0)),
+    )
+
+
+def quantize(tf_title: int, tf_body: int, factors: tuple[float, float]) -> int:
+    """q = floor(Q_SCALE · (tf_title · factor_title + tf_body · factor_body) + 0.5), at least 1.
+
+    The export inlines exactly this arithmetic (export._Inverted); keep them identical.
+    """
+    total = tf_title * factors[0] + tf_body * factors[1]
+    if total <= 0:
+        return 0
+    return max(1, math.floor(total * Q_SCALE + 0.5))
+
+
 def quantized_tf(tf_title: int, tf_body: int, len_title: int, len_body: int,
                  avg_title: float, avg_body: float) -> int:
-    """q = round(Q_SCALE * Σ_f weight_f · tf_f / ((1 − B) + B · len_f / avg_f))."""
-    total = 0.0
-    if tf_title:
-        total += TITLE_WEIGHT * tf_title / ((1 - B) + B * len_title / (avg_title or 1.0))
-    if tf_body:
-        total += BODY_WEIGHT * tf_body / ((1 - B) + B * len_body / (avg_body or 1.0))
-    return max(1, math.floor(total * Q_SCALE + 0.5)) if total > 0 else 0
+    return quantize(tf_title, tf_body, field_factors(len_title, len_body, avg_title, avg_body))
 
 
 def idf(doc_count: int, doc_freq: int) -> float:

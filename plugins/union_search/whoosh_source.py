@@ -1,26 +1,47 @@
-"""The engine's Source over the Whoosh index (what the editors' command line searches)."""
+"""The engine's Source for the editors' command line: the current index generation.
+
+Words, stored documents and per-document lengths come from Whoosh; the
+substring net (bigrams with positions, single characters) and the facets
+come from the same generation's export pieces (see index.py for why).
+Documents are identified by export id, the (date desc, URL asc) order both
+sides derive from the same columns, so results compare one to one.
+"""
 
 from __future__ import annotations
 
-import json
+import os
+
+from whoosh.reading import TermNotFound
 
 from . import index as search_index
 from . import scoring
+from .export import doc_order_key
+from .export_reader import ExportSource
 
 
 class WhooshSource:
     def __init__(self, index_dir: str):
         self.ix = search_index.open_current(index_dir)
+        generation = os.path.realpath(search_index.current_path(index_dir))
         self.reader = self.ix.reader()
-        self.stats = search_index.read_stats(index_dir)
-        self.doc_count = self.stats["doc_count"]
+        self.stats = search_index.read_generation_stats(generation)
         keys = self.reader.column_reader("key_col")
         lens = self.reader.column_reader("lens_col")
-        self.docs = list(self.reader.all_doc_ids())
-        self.urls = {d: keys[d].decode("utf-8") for d in self.docs}
-        self.lens = {d: search_index.LENS.unpack(lens[d]) for d in self.docs}
         dates = self.reader.column_reader("date_col")
-        self.dates = {d: dates[d].decode("ascii") for d in self.docs}
+        live = list(self.reader.all_doc_ids())
+        urls = {d: keys[d].decode("utf-8") for d in live}
+        order = sorted(live, key=lambda d: doc_order_key(dates[d].decode("ascii"), urls[d]))
+        self.docnums = order  # export id → Whoosh docnum
+        self.export_ids = {docnum: i for i, docnum in enumerate(order)}
+        self.urls = [urls[d] for d in order]  # export id → URL
+        self.lens = {d: search_index.LENS.unpack(lens[d]) for d in live}
+        self.doc_count = len(order)
+        self.net = ExportSource(os.path.join(generation, search_index.EXPORT_DIR))
+        if self.net.doc_count != self.doc_count:
+            raise search_index.IndexMissing(
+                f"the index at {index_dir} is incomplete ({self.doc_count} documents, "
+                f"export {self.net.doc_count}): build the site again"
+            )
 
     def close(self) -> None:
         self.reader.close()
@@ -31,63 +52,52 @@ class WhooshSource:
     def __exit__(self, *exc):
         self.close()
 
-    def _freqs(self, fieldname: str, term: str, kind: str = "frequency") -> dict:
-        if (fieldname, term) not in self.reader:
+    def _freqs(self, fieldname: str, term: str) -> dict:
+        try:
+            matcher = self.reader.postings(fieldname, term)
+        except TermNotFound:
             return {}
-        matcher = self.reader.postings(fieldname, term)
-        return {d: v for d, v in matcher.items_as(kind) if d in self.lens}
+        return {d: v for d, v in matcher.items_as("frequency") if d in self.lens}
 
-    def _q(self, fields: tuple[str, str], term: str, title_len: int, body_len: int, avgs) -> dict:
-        title = self._freqs(fields[0], term)
-        body = self._freqs(fields[1], term)
+    def word_postings(self, term: str) -> dict:
+        title = self._freqs("title_w", term)
+        body = self._freqs("body_w", term)
+        avgs = (self.stats["avg_title_words"], self.stats["avg_body_words"])
         out = {}
-        for doc in title.keys() | body.keys():
-            lens = self.lens[doc]
-            out[doc] = scoring.quantized_tf(
-                title.get(doc, 0), body.get(doc, 0), lens[title_len], lens[body_len], *avgs
+        for docnum in title.keys() | body.keys():
+            lens = self.lens[docnum]
+            out[self.export_ids[docnum]] = scoring.quantized_tf(
+                title.get(docnum, 0), body.get(docnum, 0), lens[0], lens[1], *avgs
             )
         return out
 
-    def word_postings(self, term: str) -> dict:
-        avgs = (self.stats["avg_title_words"], self.stats["avg_body_words"])
-        return self._q(search_index.WORD_FIELDS, term, 0, 1, avgs)
-
     def unigram_postings(self, char: str) -> dict:
-        avgs = (self.stats["avg_title_chars"], self.stats["avg_body_chars"])
-        return self._q(search_index.UNIGRAM_FIELDS, char, 2, 3, avgs)
+        return self.net.unigram_postings(char)
 
     def bigram_postings(self, gram: str) -> dict:
-        avgs = (self.stats["avg_title_chars"], self.stats["avg_body_chars"])
-        return self._q(search_index.BIGRAM_FIELDS, gram, 2, 3, avgs)
+        return self.net.bigram_postings(gram)
 
     def bigram_positions(self, gram: str, docs) -> dict:
-        """Positions in the combined coordinate: body offsets shifted by title length + 1."""
-        out: dict = {}
-        for name in search_index.BIGRAM_FIELDS:
-            for doc, poses in self._freqs(name, gram, "positions").items():
-                if doc in docs:
-                    shift = 0 if name == "title_b" else self.lens[doc][4] + 1
-                    out.setdefault(doc, []).extend(p + shift for p in poses)
-        return out
+        return self.net.bigram_positions(gram, docs)
 
     def facet_docs(self, facet: str, value: str) -> set:
-        return set(self._freqs(facet, value))
+        return self.net.facet_docs(facet, value)
 
     def all_docs(self) -> set:
-        return set(self.docs)
-
-    def stored(self, doc) -> dict:
-        return self.reader.stored_fields(doc)["doc"]
+        return set(range(self.doc_count))
 
     def sort_fields(self, doc) -> tuple[str, str]:
-        return self.dates[doc], self.urls[doc]
+        return "", f"{doc:012d}"  # export ids are already in (date desc, URL asc) order
+
+    def stored(self, doc) -> dict:
+        return self.reader.stored_fields(self.docnums[doc])["doc"]
 
     def facet_counts(self, docs, facet: str) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for doc in docs:
-            stored = self.stored(doc)
-            values = {"region": stored.get("regions", []), "topic": stored.get("topics", []),
-                      "year": [stored.get("date", "")[:4]] if stored.get("date") else []}[facet]
-            for value in values:
-                counts[value] = counts.get(value, 0) + 1
+        """Display value → number of `docs` carrying it (the browser's filter counts)."""
+        wanted = set(docs)
+        counts = {}
+        for _folded, name, _encoded in self.net.facets().get(facet, []):
+            count = len(self.net.facet_docs(facet, _folded) & wanted)
+            if count:
+                counts[name] = count
         return counts

@@ -15,6 +15,8 @@
   const FACETS = ["region", "topic", "year"];
   const FACET_LABELS = { region: "地区", topic: "专题", year: "年份" };
   const FACET_SHOWN = 12; // values listed before "show all"
+  // Longer queries (a pasted paragraph) would need most of the index: ask for fewer words instead.
+  const MAX_QUERY_CHARS = 64;
   const WORD_CHAR = /[\p{L}\p{N}]/u;
   const QUOTES = /[“”„‟「」『』＂]/g;
   const TOKEN = /"([^"]*)"?|([^\s":]+):"([^"]*)"?|(\S+)/gu;
@@ -155,7 +157,9 @@
     constructor(base) {
       this.base = base;
       this.memo = new Map();
-      this.waitMs = 0;
+      this.waitMs = 0; // wall time during which at least one wait() was pending
+      this.waiting = 0;
+      this.waitStart = 0;
     }
 
     fetch(name, kind) {
@@ -173,13 +177,13 @@
       return promise;
     }
 
-    /** Await promises, counting the wait as network time. */
+    /** Await promises, counting the wait as network time (overlapping waits count once). */
     async wait(promises) {
-      const started = performance.now();
+      if (this.waiting++ === 0) this.waitStart = performance.now();
       try {
         return await Promise.all(promises);
       } finally {
-        this.waitMs += performance.now() - started;
+        if (--this.waiting === 0) this.waitMs += performance.now() - this.waitStart;
       }
     }
   }
@@ -414,7 +418,6 @@
       const cs = chars(run);
       for (const alt of index.expand(run)) keys.add("w:" + alt);
       for (let i = 0; i < cs.length; i++) {
-        keys.add("u:" + cs[i]);
         for (let j = i + 1; j <= Math.min(cs.length, i + index.maxWord); j++) {
           const sub = cs.slice(i, j).join("");
           for (const alt of index.expand(sub)) keys.add("w:" + alt);
@@ -546,6 +549,7 @@
         });
         for (const gram of plan.grams) keys.push(netKey(gram));
       }
+      await index.loadKeys(keys); // u: chunks of out-of-vocabulary characters, if any
       const postings = await index.postings(keys);
       matched = null;
       for (const part of query.parts) {
@@ -652,6 +656,8 @@
     return text ? "?" + text : location.pathname.split("/").pop() || "?";
   }
 
+  class QueryTooLong extends Error {}
+
   // ---------------------------------------------------------------- rendering helpers
 
   function el(tag, className, text) {
@@ -659,6 +665,12 @@
     if (className) node.className = className;
     if (text !== undefined) node.textContent = text;
     return node;
+  }
+
+  /** 2023-05-01 → 2023年5月1日 (the site's date format); anything else as is. */
+  function displayDate(iso) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    return match ? `${match[1]}年${Number(match[2])}月${Number(match[3])}日` : iso;
   }
 
   // ---------------------------------------------------------------- the page
@@ -670,6 +682,7 @@
       this.status = root.querySelector("[data-search-status]");
       this.list = root.querySelector("[data-search-list]");
       this.pager = root.querySelector("[data-search-pager]");
+      this.active = root.querySelector("[data-search-active]");
       this.facetPanel = root.querySelector("[data-search-facets]");
       this.facetBody = root.querySelector("[data-search-facet-body]");
       this.siteRoot = new URL(root.dataset.siteRoot || "./", document.baseURI);
@@ -698,7 +711,8 @@
 
     navigate(state) {
       const url = stateSearch(state);
-      history.pushState(null, "", url);
+      if (new URL(url, location.href).href === location.href) history.replaceState(null, "", url);
+      else history.pushState(null, "", url);
       this.run(readState(location.search));
     }
 
@@ -736,6 +750,7 @@
         if (generation !== this.generation) return;
         const query = await this.parse(index, state);
         if (generation !== this.generation) return;
+        this.renderActiveFilters(state);
         if (!query.parts.length && !query.filters.size) {
           this.renderEmpty(state);
           this.finish(started, waitedBefore);
@@ -748,7 +763,12 @@
         const pages = Math.max(1, Math.ceil(result.hits.length / PAGE_SIZE));
         const page = Math.min(state.page, pages);
         const shown = result.hits.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-        const fragments = await index.fragments(shown.map((h) => h.doc));
+        // Highlighting folds the documents' own text, which may hold traditional
+        // characters even when the query has none: the char map is needed then.
+        const [fragments] = await Promise.all([
+          index.fragments(shown.map((h) => h.doc)),
+          shown.length ? index.loadCharMap() : null,
+        ]);
         if (generation !== this.generation) return;
         this.renderResults(index, state, result, shown, fragments, page, pages);
         this.renderFacets(index, state, query, wantFacets ? facetCounts(facets, result) : null);
@@ -757,6 +777,12 @@
         if (generation !== this.generation) return;
         this.list.replaceChildren();
         this.pager.replaceChildren();
+        if (error instanceof QueryTooLong) {
+          this.status.textContent = `搜索词太长：请用不超过 ${MAX_QUERY_CHARS} 个字的关键词。`;
+          this.results.dataset.searchTotal = "0";
+          this.finish(started, waitedBefore);
+          return;
+        }
         this.status.textContent = "搜索索引无法加载，请稍后重试。（" + (error && error.message ? error.message : String(error)) + "）";
         this.setBusy("error");
       }
@@ -764,11 +790,13 @@
 
     /**
      * Fold, parse and load the chunks the query needs.  The char map is fetched
-     * only when some query character may be traditional: a character present in
-     * the index as u:<c> is already in folded form (documents are folded before
-     * indexing), so the char map cannot change it.
+     * only when some query character may be traditional.  Indexed text is
+     * folded, so a character inside an indexed net term (b:xy, u:x) is already
+     * in folded form and the char map cannot change it: when every run's net
+     * terms exist, folding without the char map gives the same query.
      */
     async parse(index, state) {
+      const length = query => query.parts.flatMap((p) => p.runs).reduce((n, run) => n + chars(run).length, 0);
       const build = () => {
         const query = parseQuery(index.folder.fold(state.q), index.filters);
         for (const [facet, values] of state.filters) {
@@ -777,15 +805,12 @@
         return query;
       };
       let query = build();
-      const keys = candidateKeys(index, query.parts.flatMap((p) => p.runs));
-      if (index.charMapLoaded) {
-        await index.loadKeys(keys);
-        return query;
-      }
-      const unusual = chars(state.q).map((c) => Folder.basic(c)).filter((c) => c > "\x7f" && isWordChar(c));
-      for (const c of unusual) keys.add("u:" + c);
-      await index.loadKeys(keys);
-      if (state.filters.size || query.filters.size || unusual.some((c) => !index.entry("u:" + c))) {
+      if (length(query) > MAX_QUERY_CHARS) throw new QueryTooLong();
+      await index.loadKeys(candidateKeys(index, query.parts.flatMap((p) => p.runs)));
+      if (index.charMapLoaded) return query;
+      const netTermsExist = query.parts.every((part) => part.runs.every((run) =>
+        netTermsOf(chars(run)).every((term) => index.entry(netKey(term)))));
+      if (query.filters.size || !netTermsExist) {
         await index.loadCharMap();
         query = build();
         await index.loadKeys(candidateKeys(index, query.parts.flatMap((p) => p.runs)));
@@ -812,7 +837,7 @@
     renderResults(index, state, result, shown, fragments, page, pages) {
       const total = result.hits.length;
       this.results.dataset.searchTotal = String(total);
-      const label = state.q ? `“${state.q}”` : "筛选条件";
+      const label = !state.q ? "筛选条件" : state.q.includes('"') ? state.q : `“${state.q}”`;
       this.status.textContent = total
         ? `${label}：找到 ${total} 篇文章` + (pages > 1 ? `，第 ${page}/${pages} 页` : "")
         : `${label}：没有找到文章。试试更短的词，或去掉筛选条件。`;
@@ -833,12 +858,16 @@
       heading.append(link);
       const meta = el("p", "search-result__meta");
       if (fragment.date) {
-        const time = el("time", null, String(fragment.date));
+        const time = el("time", null, displayDate(String(fragment.date)));
         time.dateTime = String(fragment.date);
         meta.append(time);
       }
-      const tags = [...(fragment.regions || []), ...(fragment.topics || [])].map(String);
-      for (const tag of tags) meta.append(el("span", "search-result__tag", tag));
+      for (const region of (fragment.regions || []).map(String)) {
+        const tag = el("span", "search-result__tag", region.split("›").pop()); // 浙江省›台州市›黄岩区 → 黄岩区
+        tag.title = region;
+        meta.append(tag);
+      }
+      for (const topic of (fragment.topics || []).map(String)) meta.append(el("span", "search-result__tag", topic));
       const cut = snippet(index.folder, String(fragment.body || ""), hit.terms, index.manifest.snippet);
       const text = el("p", "search-result__snippet");
       if (cut.before) text.append("…");
@@ -914,6 +943,23 @@
       }
       if (!groups.length) groups.push(el("p", "search-facets__hint", "没有可用的筛选项。"));
       this.facetBody.replaceChildren(...groups);
+    }
+
+    /** Chips for the filters in the URL, each removable (also when the filter panel is closed). */
+    renderActiveFilters(state) {
+      const chips = [];
+      for (const [facet, values] of state.filters) {
+        for (const value of values) {
+          const chip = el("button", "search-active__chip");
+          chip.type = "button";
+          chip.append(el("span", "search-active__facet", FACET_LABELS[facet] + "："), value, el("span", "search-active__x", "×"));
+          chip.setAttribute("aria-label", `取消筛选 ${FACET_LABELS[facet]} ${value}`);
+          chip.addEventListener("click", () => this.toggleFilter(facet, value, false));
+          chips.push(chip);
+        }
+      }
+      this.active.replaceChildren(...chips);
+      this.active.hidden = chips.length === 0;
     }
 
     toggleFilter(facet, name, on) {

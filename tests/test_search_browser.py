@@ -1,0 +1,466 @@
+"""The static search page in a real browser, on the real seed site, against Ctrl-F truth and the CLI.
+
+One build of content/ with the search plugin (its Whoosh index in a tmp
+folder), served on 127.0.0.1.  "Ctrl-F truth" is computed here from the
+article pages as a reader sees them (innerText of title and body, folded
+with union_text.fold), never from the search code.
+"""
+
+import collections
+import html
+import json
+import random
+import re
+import subprocess
+import sys
+from urllib.parse import quote, urlencode
+
+import pytest
+
+import union_text
+from sitebuild import PROJECT_DIR, StaticServer, build_site, copy_content
+
+REQUIRED_QUERIES = ["爱心驿站", "快递小哥", "集体协商", "帮扶", "驿站", "愛心驛站", '"白纸黑字"', "驿"]
+PLUGINS = ["union_site", "union_tags", "union_search"]
+RESULTS = "[data-search-results]"
+READ_PAGE = """() => {
+  const box = document.querySelector('[data-search-results]');
+  return {
+    total: Number(box.dataset.searchTotal),
+    ms: Number(box.dataset.searchMs),
+    computeMs: Number(box.dataset.searchComputeMs),
+    status: document.querySelector('[data-search-status]').textContent,
+    results: [...document.querySelectorAll('.search-result')].map(li => ({
+      url: li.querySelector('h2 a').getAttribute('href'),
+      title: li.querySelector('h2').textContent,
+      marks: [...li.querySelectorAll('mark')].map(m => m.textContent),
+    })),
+  };
+}"""
+
+
+# One article in traditional characters beside the seed articles: queries in either
+# script must find it and the marks must fall on its own (traditional) characters.
+TRADITIONAL_ARTICLE = """Title: 路橋區工會愛心驛站迎來快遞小哥
+Date: 2021-04-01
+Slug: lu-qiao-qu-gong-hui-ai-xin-yi-zhan-fan-ti
+Status: published
+
+路橋區總工會在街道設立愛心驛站，為快遞小哥、外賣騎手等戶外勞動者提供飲水、休息和充電服務。
+
+工會幹部表示，驛站的服務承諾已經「白紙黑字」寫進協議。
+"""
+TRADITIONAL_URL = "articles/2021/lu-qiao-qu-gong-hui-ai-xin-yi-zhan-fan-ti/"
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory):
+    """content/ (plus one traditional-script article) built with the search plugin; the Whoosh index stays in tmp for the CLI."""
+    root = tmp_path_factory.mktemp("search-site")
+    content = copy_content(root / "content")
+    (content / "articles" / "2021").mkdir(exist_ok=True)
+    (content / "articles" / "2021" / "traditional-test-article.md").write_text(TRADITIONAL_ARTICLE, encoding="utf-8")
+    output = root / "output"
+    build_site(output, content_dir=content, settings={
+        "PLUGINS": PLUGINS,
+        "SEARCH_INDEX_PATH": str(root / "index"),
+        "SEARCH_CACHE_PATH": str(root / "search-cache"),
+        "SEARCH_EXPORT_STAGING": str(root / "search-export"),
+    })
+    with StaticServer(output) as server:
+        server.output = output
+        server.index = root / "index"
+        server.catalog = json.loads((output / "catalog.json").read_text(encoding="utf-8"))["articles"]
+        yield server
+
+
+@pytest.fixture(scope="module")
+def article_texts(browser, search_site):
+    """url (site-relative, as the search returns it) → folded visible title + body text."""
+    context = browser.new_context()
+    page = context.new_page()
+    texts = {}
+    for article in search_site.catalog:
+        page.goto(search_site.url + article["url"])
+        text = page.evaluate(
+            "() => document.querySelector('#article-title').innerText + '\\n'"
+            " + document.querySelector('.article__body').innerText")
+        texts[article["url"].lstrip("/")] = union_text.fold(text)
+    context.close()
+    assert len(texts) >= 20, "the seed site should have its ~24 articles"
+    return texts
+
+
+# ---------------------------------------------------------------- helpers
+
+def query_runs(query):
+    """The folded runs a reader means by `query` (phrases and words alike)."""
+    return union_text.word_runs(union_text.fold(query.replace('"', " ")))
+
+
+def ctrl_f(texts, query):
+    """Articles whose visible text contains every run of the query."""
+    runs = [run for run, _ in query_runs(query)]
+    return {url for url, text in texts.items() if all(run in text for run in runs)}
+
+
+def site_path(server, href):
+    return href.replace(server.url + "/", "").lstrip("/")
+
+
+def wait_done(page):
+    page.wait_for_selector(f'{RESULTS}[data-search-state="done"]')
+    return page.evaluate(READ_PAGE)
+
+
+def open_search(page, server, **params):
+    page.goto(f"{server.url}/search.html?{urlencode(params, doseq=True, quote_via=quote)}")
+    return wait_done(page)
+
+
+def mark_stale(page):
+    """Flag the current results so the next wait sees the *new* query finish."""
+    page.evaluate("document.querySelector('[data-search-results]').dataset.searchState = 'stale'")
+
+
+def all_pages(page, server, first):
+    """Results of every page, following the pager's 下一页 link."""
+    results = list(first["results"])
+    pages = 1
+    while page.locator(".search-pager a", has_text="下一页").count():
+        mark_stale(page)
+        page.locator(".search-pager a", has_text="下一页").click()
+        results += wait_done(page)["results"]
+        pages += 1
+        assert f"page={pages}" in page.url
+    for result in results:
+        result["url"] = site_path(server, result["url"])
+    return results
+
+
+def allowed_mark(mark, query):
+    """A mark shows the query's own text, a synonym of it, or a piece of either (clipped at the snippet end)."""
+    folded = union_text.fold(mark)
+    return any(folded in alt for run, _ in query_runs(query) for alt in union_text.expand(run))
+
+
+def cli_top10(index, query):
+    from union_search.cli import run_query
+
+    return [r["url"] for r in run_query(str(index), query, limit=10)["results"]]
+
+
+# ---------------------------------------------------------------- recall, highlighting, CLI parity
+
+@pytest.mark.parametrize("query", REQUIRED_QUERIES)
+def test_finds_every_article_containing_the_query_highlights_it_and_ranks_like_the_cli(
+        page, search_site, article_texts, query):
+    first = open_search(page, search_site, q=query)
+    assert page.evaluate("new URLSearchParams(location.search).get('q')") == query
+    assert page.input_value("#search-q") == query
+    results = all_pages(page, search_site, first)
+    found = [r["url"] for r in results]
+    assert len(found) == len(set(found)) == first["total"]
+
+    truth = ctrl_f(article_texts, query)
+    assert truth, f"seed site has no article containing {query!r}: the test would prove nothing"
+    missing = truth - set(found)
+    assert not missing, f"{query}: Ctrl-F finds {sorted(missing)} but the search does not"
+    precision = len(truth) / len(found)
+    print(f"\n{query}: {len(found)} results, Ctrl-F truth {len(truth)}, precision {precision:.2f}, "
+          f"first page {first['ms']:.0f} ms (compute {first['computeMs']:.1f} ms)")
+
+    for result in results:
+        assert result["marks"], f"{query}: {result['url']} shows no highlight"
+        for mark in result["marks"]:
+            assert allowed_mark(mark, query), f"{query}: {result['url']} marks {mark!r}"
+        if result["url"] in truth:
+            runs = [run for run, _ in query_runs(query)]
+            assert any(union_text.fold(m) in union_text.expand(run) for m in result["marks"] for run in runs), \
+                f"{query}: {result['url']} contains the query but does not mark it whole"
+
+    assert found[:10] == cli_top10(search_site.index, query), f"{query}: browser and CLI top 10 differ"
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("query", ["工会 爱心驿站", "工會 愛心驛站"])
+def test_marks_fall_on_the_documents_own_traditional_characters(page, search_site, query):
+    shown = open_search(page, search_site, q=query)
+    result = next(r for r in shown["results"] if site_path(search_site, r["url"]) == TRADITIONAL_URL)
+    assert result["title"] == "路橋區工會愛心驛站迎來快遞小哥"
+    assert {"工會", "愛心驛站"} <= set(result["marks"])
+
+
+def test_the_command_line_itself_agrees_with_the_browser(page, search_site):
+    """One run of the real CLI entry point (the parametrized test calls its run_query in-process)."""
+    query = "工会"
+    cli = subprocess.run(
+        [sys.executable, "-m", "union_search.cli", "--json", "--index", str(search_site.index), query],
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
+        env={"PYTHONPATH": str(PROJECT_DIR / "plugins"), "PATH": "/usr/bin:/bin"})
+    assert cli.returncode == 0, cli.stderr
+    expected = json.loads(cli.stdout)
+    shown = open_search(page, search_site, q=query)
+    assert shown["total"] == expected["total"]
+    assert [site_path(search_site, r["url"]) for r in shown["results"]] == [r["url"] for r in expected["results"]]
+
+
+def sample_queries(texts, count=30, seed=7):
+    """Deterministic queries cut from the articles: substrings, two-part queries, phrases, filters."""
+    rng = random.Random(seed)
+    urls = sorted(texts)
+    runs = [run for url in urls for run, _ in union_text.word_runs(texts[url]) if len(run) >= 2]
+    queries = []
+    while len(queries) < count:
+        run = rng.choice(runs)
+        start = rng.randrange(len(run))
+        piece = run[start:start + rng.randint(1, 7)]
+        kind = len(queries) % 5
+        if kind == 1:
+            other = rng.choice(runs)
+            piece += " " + other[: rng.randint(1, 4)]
+        elif kind == 2:
+            piece = f'"{piece}"'
+        elif kind == 3:
+            piece += " year:" + rng.choice(["2022", "2023"])
+        elif kind == 4:
+            piece = rng.choice(runs)[:2] + "，" + piece
+        if piece not in queries:
+            queries.append(piece)
+    return queries
+
+
+SNIPPET_MARKS = """() => [...document.querySelectorAll('.search-result')].map(li => ({
+  snippet: li.querySelector('.search-result__snippet').textContent,
+  marks: [...li.querySelectorAll('.search-result__snippet mark')].map(m => m.textContent),
+}))"""
+
+
+def test_browser_and_cli_agree_on_generated_queries(page, search_site, article_texts):
+    """Totals, top 10 and the snippets' text and marks, for queries cut from the articles."""
+    from union_search.cli import run_query
+
+    for query in sample_queries(article_texts):
+        shown = open_search(page, search_site, q=query)
+        expected = run_query(str(search_site.index), query, limit=10)
+        assert shown["total"] == expected["total"], query
+        assert [site_path(search_site, r["url"]) for r in shown["results"]] == \
+            [r["url"] for r in expected["results"]], query
+        snippets = page.evaluate(SNIPPET_MARKS)
+        for got, want in zip(snippets, expected["results"]):
+            assert got["snippet"] == html.unescape(re.sub("</?mark>", "", want["snippet"])), query
+            assert got["marks"] == [html.unescape(m) for m in re.findall("<mark>(.*?)</mark>", want["snippet"])], query
+    assert page.console_errors == []
+
+
+# ---------------------------------------------------------------- filters
+
+def busiest_region(catalog):
+    """The city or county (not a whole province) tagged on most articles."""
+    counts = collections.Counter(
+        name for article in catalog for name in {n for r in article.get("regions", []) for n in r["path"][1:]})
+    name, count = counts.most_common(1)[0]
+    assert count >= 2, "the seed site should have a region shared by several articles"
+    return name
+
+
+def in_region(catalog, name):
+    return {a["url"].lstrip("/") for a in catalog if any(name in r.get("path", []) for r in a.get("regions", []))}
+
+
+def test_region_filter_typed_in_the_query(page, search_site, article_texts):
+    region = busiest_region(search_site.catalog)
+    query = f"工会 region:{region}"
+    results = all_pages(page, search_site, open_search(page, search_site, q=query))
+    found = {r["url"] for r in results}
+    truth = ctrl_f(article_texts, "工会") & in_region(search_site.catalog, region)
+    assert truth and truth <= found, f"missing {sorted(truth - found)}"
+    assert found <= in_region(search_site.catalog, region), "a result outside the region"
+    assert all(r["marks"] for r in results)
+    assert [r["url"] for r in results][:10] == cli_top10(search_site.index, query)
+
+
+def test_filter_panel_counts_and_clicks_keep_the_url_and_back_button(page, search_site):
+    query = "工会"
+    unfiltered = all_pages(page, search_site, open_search(page, search_site, q=query))
+    page.goto(f"{search_site.url}/search.html?q={quote(query)}")
+    wait_done(page)
+    mark_stale(page)
+    page.locator(".search-facets__summary").click()
+    wait_done(page)
+    region = busiest_region(search_site.catalog)
+    regional = in_region(search_site.catalog, region)
+    expected = sum(1 for r in unfiltered if r["url"] in regional)
+    box = page.locator(f'.search-facet input[name="region"][value="{region}"]')
+    label = box.locator("xpath=..")
+    assert label.locator(".search-facet__count").text_content() == str(expected)
+    years = collections.Counter(a["date"][:4] for a in search_site.catalog
+                                if a["url"].lstrip("/") in {r["url"] for r in unfiltered})
+    for year, count in years.items():
+        year_box = page.locator(f'.search-facet input[name="year"][value="{year}"]')
+        assert year_box.locator("xpath=..").locator(".search-facet__count").text_content() == str(count)
+
+    mark_stale(page)
+    box.check()
+    filtered = wait_done(page)
+    assert page.evaluate("new URLSearchParams(location.search).getAll('region')") == [region]
+    assert filtered["total"] == expected
+    assert {site_path(search_site, r["url"]) for r in filtered["results"]} <= regional
+
+    mark_stale(page)
+    page.go_back()
+    back = wait_done(page)
+    assert back["total"] == len(unfiltered)
+    assert "region=" not in page.url
+
+
+def test_year_filter_in_the_url_shows_a_removable_chip(page, search_site, article_texts):
+    dates = {a["url"].lstrip("/"): a["date"][:4] for a in search_site.catalog}
+    filtered = all_pages(page, search_site, open_search(page, search_site, q="工会", year="2023"))
+    truth = {url for url in ctrl_f(article_texts, "工会") if dates[url] == "2023"}
+    assert truth and truth <= {r["url"] for r in filtered}
+    assert all(dates[r["url"]] == "2023" for r in filtered)
+    chip = page.locator(".search-active__chip")
+    assert chip.count() == 1 and "2023" in chip.text_content()
+    mark_stale(page)
+    chip.click()
+    unfiltered = wait_done(page)
+    assert "year=" not in page.url and page.locator(".search-active__chip").count() == 0
+    assert unfiltered["total"] == len(ctrl_f(article_texts, "工会")) > len(filtered)
+
+
+def test_overlong_query_asks_for_fewer_words_without_fetching_the_index(page, search_site, article_texts):
+    fetched = []
+    page.on("response", lambda response: "/search/t/" in response.url and fetched.append(response.url))
+    paragraph = max(article_texts.values(), key=len)[:400]
+    shown = open_search(page, search_site, q=paragraph)
+    assert "太长" in shown["status"] and shown["results"] == []
+    assert fetched == []
+
+
+# ---------------------------------------------------------------- URL, history, independence
+
+def test_url_carries_the_query_and_back_restores_previous_results(page, search_site, browser):
+    first = open_search(page, search_site, q="帮扶")
+    mark_stale(page)
+    page.fill("#search-q", "驿站")
+    page.press("#search-q", "Enter")
+    second = wait_done(page)
+    assert page.evaluate("new URLSearchParams(location.search).get('q')") == "驿站"
+    assert second["results"] != first["results"]
+
+    mark_stale(page)
+    page.go_back()
+    assert wait_done(page)["results"] == first["results"]
+    assert page.input_value("#search-q") == "帮扶"
+    mark_stale(page)
+    page.go_forward()
+    assert wait_done(page)["results"] == second["results"]
+
+    # results never depend on earlier queries: the same query cold, in a fresh context
+    context = browser.new_context()
+    fresh = context.new_page()
+    assert open_search(fresh, search_site, q="驿站")["results"] == second["results"]
+    context.close()
+
+
+# ---------------------------------------------------------------- bytes and speed
+
+def needed_chunks(manifest, runs, synonyms):
+    """The term chunks the contract says a query may need (docs/search-export-format.md)."""
+    import bisect
+
+    firsts = [first for first, _ in manifest["chunks"]]
+    keys = set()
+    for run in runs:
+        for i in range(len(run)):
+            for j in range(i + 1, min(len(run), i + manifest["max_query_word"]) + 1):
+                keys.update("w:" + alt for alt in synonyms(run[i:j]))
+        keys.update("w:" + alt for alt in synonyms(run))
+        keys.update(["u:" + run] if len(run) == 1 else ["b:" + run[i:i + 2] for i in range(len(run) - 1)])
+        keys.update("u:" + c for c in run)  # out-of-vocabulary characters
+    return {manifest["chunks"][bisect.bisect_right(firsts, key) - 1][1] for key in keys}
+
+
+@pytest.mark.parametrize("query", ["爱心驿站", "愛心驛站", "工资集体协商"])
+def test_first_query_fetches_only_the_pieces_it_needs(page, search_site, query):
+    fetched = {}
+
+    def on_response(response):
+        if "/search/" in response.url and response.ok:
+            fetched[response.url.split("/search/", 1)[1]] = len(response.body())
+
+    page.on("response", on_response)
+    shown = open_search(page, search_site, q=query)
+    manifest = json.loads((search_site.output / "search" / "manifest.json").read_text(encoding="utf-8"))
+    chunks = {name for name in fetched if name.startswith("t/")}
+    # folded runs, plus (for a traditional query) the runs as typed: the browser first
+    # looks the query up unfolded and fetches the char map only when that misses
+    runs = [run for run, _ in query_runs(query) + union_text.word_runs(query.lower())]
+    needed = needed_chunks(manifest, runs, union_text.expand)
+    kinds = collections.Counter(name.split("/")[0].split(".")[0] for name in fetched)
+    sizes = collections.Counter()
+    for name, size in fetched.items():
+        sizes[name.split("/")[0].split(".")[0]] += size
+    print(f"\n{query}: first query fetched {sum(fetched.values()):,} bytes in {len(fetched)} files "
+          f"{dict(kinds)}; bytes by kind {dict(sizes)}; of {len(manifest['chunks'])} chunks")
+
+    assert "manifest.json" in fetched
+    assert chunks and chunks <= needed, f"fetched chunks a query cannot need: {chunks - needed}"
+    assert len(chunks) < len(manifest["chunks"]) / 3
+    assert kinds["d"] == len(shown["results"]) and kinds["m"] == 1
+    assert manifest["facets"] not in fetched, "facets are for filtering and counting only"
+    # the char map folds traditional characters of the query and of the highlighted documents
+    assert manifest["charmap"] in fetched
+
+
+def test_query_with_pieces_loaded_runs_under_50_ms(page, search_site):
+    open_search(page, search_site, q="工资集体协商 帮扶")
+    mark_stale(page)
+    page.fill("#search-q", "帮扶")
+    page.press("#search-q", "Enter")
+    wait_done(page)
+    timings = []
+    for _ in range(3):
+        mark_stale(page)
+        page.go_back()
+        timings.append(wait_done(page))
+        mark_stale(page)
+        page.go_forward()
+        timings.append(wait_done(page))
+    print("\nwarm queries (total / compute ms):", [(t["ms"], t["computeMs"]) for t in timings])
+    assert max(t["ms"] for t in timings) < 50
+    assert page.console_errors == []
+
+
+# ---------------------------------------------------------------- safety and layout
+
+@pytest.mark.parametrize("query", ['<img src=x onerror=alert(1)>', '"><script>alert(1)</script>',
+                                   'region:"<b>x</b>" 工会'])
+def test_hostile_queries_render_as_text(page, search_site, query):
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    shown = open_search(page, search_site, q=query)
+    assert query in shown["status"] or not query.strip('"<>')
+    assert page.input_value("#search-q") == query
+    assert page.locator("main img, main script, main b").count() == 0
+    assert page.dialogs == [] and page.console_errors == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_results_fit_the_screen(page, search_site, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    open_search(page, search_site, q="工会")
+    page.locator(".search-facets__summary").click()
+    page.wait_for_selector(".search-facet")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"search results scroll sideways by {overflow}px at {width}px"
+    assert page.console_errors == []
+
+
+def test_empty_and_punctuation_queries_explain_instead_of_failing(page, search_site):
+    for q in ["", "，。！", "   "]:
+        shown = open_search(page, search_site, q=q)
+        assert shown["results"] == [] and shown["status"]
+    assert re.search("输入", shown["status"])
+    assert page.console_errors == []

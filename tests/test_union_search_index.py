@@ -1,0 +1,237 @@
+"""The Whoosh index and the static export: incremental updates, atomic swaps, bounded pieces."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import replace
+
+import pytest
+
+import union_text
+from union_search import export as export_module
+from union_search.analysis import AnalysisCache
+from union_search.build import build_search, export_path
+from union_search.encoding import (
+    decode_doc_list, decode_positions, decode_postings, encode_doc_list, encode_positions, encode_postings,
+)
+from union_search.engine import search
+from union_search.export import publish, referenced_names
+from union_search.export_reader import ExportSource
+from union_search.index import IndexMissing, current_path, update_index
+from union_search.query import parse_query
+from union_search.records import ArticleRecord
+from union_search.whoosh_source import WhooshSource
+
+from test_union_search_support import seed_records
+
+
+def chunk_list(root, manifest):
+    """All [first key, chunk file] entries, through the index pages."""
+    return [c for _, page in manifest["pages"] for c in json.load(open(os.path.join(root, page)))["chunks"]]
+
+
+def urls_for(index_dir, text):
+    with WhooshSource(index_dir) as source:
+        return [source.urls[h.doc] for h in search(source, parse_query(text))]
+
+
+@pytest.fixture()
+def small(tmp_path):
+    records = seed_records()[:8]
+    index_dir = str(tmp_path / "index")
+    report = build_search(records, index_dir, str(tmp_path / "cache"))
+    return records, index_dir, str(tmp_path / "cache"), report
+
+
+def test_first_build_adds_everything_and_a_rebuild_changes_nothing(small):
+    records, index_dir, cache_dir, report = small
+    assert (report.index.added, report.index.updated, report.index.removed) == (len(records), 0, 0)
+    generation = os.path.realpath(current_path(index_dir))
+    again = build_search(records, index_dir, cache_dir)
+    assert (again.index.added, again.index.updated, again.index.removed) == (0, 0, 0)
+    assert again.export is None  # nothing changed, nothing rewritten
+    assert os.path.realpath(current_path(index_dir)) == generation
+
+
+def test_one_edit_reanalyses_one_article_and_is_searchable(small):
+    records, index_dir, cache_dir, _ = small
+    fragments_before = {n for n in referenced_names(export_path(index_dir)) if n.startswith("d/")}
+    edited = list(records)
+    edited[3] = replace(records[3], body=records[3].body + "\n本段新增：职工暖心驿站开张。")
+    report = build_search(edited, index_dir, cache_dir)
+    assert (report.index.added, report.index.updated, report.index.removed) == (0, 1, 0)
+    assert report.analysed == 1
+    assert urls_for(index_dir, "暖心驿站") == [records[3].url]
+    # pieces whose content did not change keep their names (the other articles' fragments)
+    fragments_after = {n for n in referenced_names(export_path(index_dir)) if n.startswith("d/")}
+    assert len(fragments_before & fragments_after) == len(records) - 1
+    assert report.export.files_kept >= len(records) - 1
+
+
+def test_removed_article_disappears_everywhere(small):
+    records, index_dir, cache_dir, _ = small
+    gone = records[0]
+    title_words = union_text.fold(gone.title)[:4]
+    build_search(records[1:], index_dir, cache_dir)
+    assert gone.url not in urls_for(index_dir, title_words)
+    export = ExportSource(export_path(index_dir))
+    assert export.doc_count == len(records) - 1
+
+
+def test_metadata_change_updates_without_reanalysis(small):
+    records, index_dir, cache_dir, _ = small
+    moved = list(records)
+    moved[2] = replace(records[2], regions=("江苏省›南京市›玄武区",))
+    report = build_search(moved, index_dir, cache_dir)
+    assert report.index.updated == 1 and report.analysed == 0
+    assert urls_for(index_dir, "region:玄武区") == [records[2].url]
+
+
+def test_a_killed_build_leaves_the_previous_index_readable(small):
+    records, index_dir, cache_dir, _ = small
+    before = urls_for(index_dir, "工会")
+    generation = os.path.realpath(current_path(index_dir))
+    cache = AnalysisCache(cache_dir)
+
+    def dies(record):
+        if record.url == records[5].url:
+            raise KeyboardInterrupt("simulated kill")
+        return cache.get(record)
+
+    changed = [replace(r, body=r.body + "\n补充。") for r in records]
+    with pytest.raises(KeyboardInterrupt):
+        update_index(index_dir, changed, dies)
+    assert os.path.realpath(current_path(index_dir)) == generation
+    assert urls_for(index_dir, "工会") == before
+    assert not [n for n in os.listdir(index_dir) if n.startswith(".building-")]
+
+
+def test_duplicate_urls_are_refused_with_the_url(tmp_path):
+    records = seed_records()[:2]
+    twins = [records[0], replace(records[1], url=records[0].url)]
+    with pytest.raises(ValueError, match=records[0].url):
+        build_search(twins, str(tmp_path / "i"), str(tmp_path / "c"))
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexMissing, match="build the site first"):
+        WhooshSource(str(tmp_path / "nothing"))
+
+
+def test_analyzer_change_forces_a_full_rebuild(small, monkeypatch):
+    records, index_dir, cache_dir, _ = small
+    monkeypatch.setattr(union_text, "analyzer_fingerprint", lambda: "0000000000000000")
+    report = build_search(records, index_dir, cache_dir)
+    assert report.index.added == len(records)
+
+
+# export ------------------------------------------------------------------------------------
+
+
+def test_pieces_are_content_hashed_and_complete(small):
+    _, index_dir, _, _ = small
+    root = export_path(index_dir)
+    names = referenced_names(root)
+    assert names
+    for name in names:
+        data = open(os.path.join(root, name), "rb").read()
+        stem = os.path.basename(name).split(".")[0]
+        assert stem == hashlib.sha256(data).hexdigest()[:16], name
+    on_disk = {
+        f"{d}/{n}" for d in os.listdir(root) if os.path.isdir(os.path.join(root, d))
+        for n in os.listdir(os.path.join(root, d))
+    }
+    assert on_disk == names
+
+
+def test_frequent_terms_are_split_into_bounded_segments(tmp_path, monkeypatch):
+    monkeypatch.setattr(export_module, "SEGMENT_MAX", 64)
+    records = seed_records()
+    index_dir = str(tmp_path / "index")
+    build_search(records, index_dir, str(tmp_path / "cache"))
+    root = export_path(index_dir)
+    manifest = json.load(open(os.path.join(root, "manifest.json")))
+    entries = {}
+    for _, name in chunk_list(root, manifest):
+        for entry in json.load(open(os.path.join(root, name)))["terms"]:
+            entries[entry[0]] = entry
+    frequent = entries["u:工"]
+    assert frequent[1] == len(records)
+    segments = frequent[2]["segments"]
+    assert len(segments) > 1
+    covered = []
+    for first, last, name in segments:
+        data = open(os.path.join(root, name), "rb").read()
+        docs = sorted(decode_postings(data))
+        assert docs[0] == first and docs[-1] == last
+        assert len(data) <= 64 or len(docs) == 1
+        covered += docs
+    assert covered == sorted(covered) and len(covered) == len(records)
+    # and the reader still ranks exactly like the command line
+    with WhooshSource(index_dir) as whoosh:
+        export = ExportSource(root)
+        for text in ("工", "工会", "爱心驿站", '"白纸黑字"'):
+            query = parse_query(text)
+            assert [(h.doc, round(h.score, 6)) for h in search(whoosh, query)] == [
+                (h.doc, round(h.score, 6)) for h in search(export, query)
+            ]
+
+
+def test_term_chunks_are_sorted_and_bounded(small):
+    _, index_dir, _, _ = small
+    root = export_path(index_dir)
+    manifest = json.load(open(os.path.join(root, "manifest.json")))
+    chunks = chunk_list(root, manifest)
+    firsts = [first for first, _ in chunks]
+    assert firsts == sorted(firsts)
+    assert [first for first, _ in manifest["pages"]] == [first for first, _ in chunks][:: export_module.PAGE_SIZE]
+    previous = ""
+    for _, name in chunks:
+        keys = [entry[0] for entry in json.load(open(os.path.join(root, name)))["terms"]]
+        assert keys == sorted(keys) and keys[0] > previous
+        previous = keys[-1]
+        assert os.path.getsize(os.path.join(root, name)) < 3 * export_module.CHUNK_TARGET
+
+
+def test_charmap_covers_traditional_forms_of_vocabulary_characters(small):
+    _, index_dir, _, _ = small
+    root = export_path(index_dir)
+    manifest = json.load(open(os.path.join(root, "manifest.json")))
+    charmap = json.load(open(os.path.join(root, manifest["charmap"])))["map"]
+    for traditional in "會愛驛職協":
+        assert charmap[traditional] == union_text.fold(traditional)
+
+
+def test_publish_copies_pieces_then_manifest_and_prunes(small, tmp_path):
+    records, index_dir, cache_dir, _ = small
+    site = tmp_path / "output" / "search"
+    site.mkdir(parents=True)
+    (site / "t").mkdir()
+    (site / "t" / "stale.json").write_text("{}")
+    copied = publish(export_path(index_dir), str(site))
+    assert copied == len(referenced_names(export_path(index_dir)))
+    assert not (site / "t" / "stale.json").exists()
+    assert publish(export_path(index_dir), str(site)) == 0
+    reader = ExportSource(str(site))
+    assert reader.doc_count == len(records)
+
+
+@pytest.mark.parametrize("values", [[0], [1, 5, 127, 128, 300, 16383, 16384, 10**7]])
+def test_stream_encodings_round_trip(values):
+    assert decode_doc_list(encode_doc_list(values)) == values
+    qs = [v * 7 + 1 for v in values]
+    assert decode_postings(encode_postings(values, qs)) == dict(zip(values, qs))
+    lists = [[0, 3, 200 + v] for v in values]
+    assert decode_positions(encode_positions(values, lists)) == dict(zip(values, lists))
+
+
+def test_base64_inline_streams_decode(small):
+    _, index_dir, _, _ = small
+    root = export_path(index_dir)
+    manifest = json.load(open(os.path.join(root, "manifest.json")))
+    entry = json.load(open(os.path.join(root, chunk_list(root, manifest)[0][1])))["terms"][0]
+    if isinstance(entry[2], str):
+        assert len(decode_postings(base64.b64decode(entry[2]))) == entry[1]
