@@ -29,6 +29,10 @@ TIMEOUT_MS = 120_000
 PAGE_CHROME_TYPES = {"document", "stylesheet", "image", "font", "media"}
 
 
+class SearchPageError(RuntimeError):
+    """The engine's page showed an error instead of results."""
+
+
 @dataclass
 class Engine:
     """How to drive one search engine's page.  JS snippets are function sources for page.evaluate."""
@@ -38,6 +42,7 @@ class Engine:
     done: str  # () => truthy when the results are rendered
     warm: str  # async (q) => ({ms, total})
     all_urls: str  # async (q) => [url, ...] of every result
+    error: str = "() => null"  # () => message when the page shows an error instead of results
     # for the recall pass only: (URL glob, text, replacement) applied to a script as served
     recall_patch: tuple[str, str, str] | None = None
 
@@ -61,7 +66,8 @@ window.__benchRun = window.__benchRun || (async (q, page) => {
   delete results.dataset.searchMs;
   history.pushState(null, "", "?q=" + encodeURIComponent(q) + (page > 1 ? "&page=" + page : ""));
   window.dispatchEvent(new PopStateEvent("popstate"));
-  while (!(results.dataset.searchMs !== undefined && results.dataset.searchState !== "loading")) {
+  while (!(results.dataset.searchState === "error"
+           || (results.dataset.searchMs !== undefined && results.dataset.searchState === "done"))) {
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   if (results.dataset.searchState === "error") throw new Error("search page: " + document.querySelector("[data-search-status]").textContent);
@@ -76,7 +82,13 @@ OURS = Engine(
     page_path="search.html?q={q}",
     done="""() => {
         const r = document.querySelector('[data-search-results]');
-        return r !== null && r.dataset.searchMs !== undefined && r.dataset.searchState !== 'loading';
+        return r !== null && (r.dataset.searchState === 'error'
+                              || (r.dataset.searchState === 'done' && r.dataset.searchMs !== undefined));
+    }""",
+    error="""() => {
+        const r = document.querySelector('[data-search-results]');
+        return r && r.dataset.searchState === 'error'
+            ? document.querySelector('[data-search-status]').textContent : null;
     }""",
     warm="""async (q) => {
         %s
@@ -132,6 +144,9 @@ def first_query(browser, base_url: str, engine: Engine, query: str) -> dict:
         handle = page.wait_for_function(f"() => ({engine.done})() ? performance.now() : false",
                                         polling="raf", timeout=TIMEOUT_MS)
         rendered_ms = handle.json_value()
+        failure = page.evaluate(engine.error)
+        if failure:
+            raise SearchPageError(f"{engine.name} search page, query {query!r}: {failure}")
         seen = list(responses)
         counted = _count_bytes(seen)
         warm = [page.evaluate(engine.warm, query) for _ in range(WARM_REPEATS)]
@@ -152,6 +167,9 @@ def recall(browser, base_url: str, engine: Engine, truth: dict[str, set[str]]) -
         first = next(iter(truth))
         page.goto(f"{base_url}/{engine.page_path.format(q=quote(first))}")
         page.wait_for_function(engine.done, polling="raf", timeout=TIMEOUT_MS)
+        failure = page.evaluate(engine.error)
+        if failure:
+            raise SearchPageError(f"{engine.name} search page, query {first!r}: {failure}")
         out = {}
         for query, expected in truth.items():
             found = {normalize_url(url) for url in page.evaluate(engine.all_urls, query)}

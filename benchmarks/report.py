@@ -145,7 +145,9 @@ def format_markdown(result: dict) -> str:
            f"Pelican {m['pelican']}. Full site plugins: {', '.join(b['plugins']) or 'none'}. "
            f"Corpus: {c['articles']:,} articles, mean {c['mean_chars']:,} characters "
            f"(median {c['median_chars']:,.0f}, 10th–90th percentile {c['p10_chars']:,}–{c['p90_chars']:,}). "
-           f"Load average before runs: {min(loads):.1f}–{max(loads):.1f}.", "",
+           f"Load average before runs: {min(loads):.1f}–{max(loads):.1f}."
+           + (f" Search measured again on {result['search_measured']} (`--search-only`, after a refresh "
+              f"build of the same corpus)." if result.get("search_measured") else ""), "",
            "| build | vanilla | full site | ratio |", "| --- | ---: | ---: | ---: |",
            f"| cold, wall (median of {len(van['cold_s'])}) | {van['cold_median_s']:.2f} s | "
            f"{ours['cold_median_s']:.2f} s | {b['ratios']['cold']:.2f}× |",

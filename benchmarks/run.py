@@ -128,8 +128,9 @@ def _configured_plugins() -> list[str]:
 
 
 def index_sizes(ours: builds.Variant) -> dict:
+    """The Whoosh index generation in use (without the export staged inside it) and the export."""
     whoosh = ours.search_index / "current"
-    return {"whoosh": folder_size(whoosh if whoosh.exists() else ours.search_index),
+    return {"whoosh": folder_size(whoosh if whoosh.exists() else ours.search_index, exclude=("export",)),
             "export": folder_size(ours.output / "search")}
 
 
@@ -192,22 +193,51 @@ def run(n: int, out: Path, runs: int, rebuilds: int, seed: int = 1, with_search:
     (out / f"bench-{n}.partial.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
                                                  encoding="utf-8")
     if with_search:
-        say("[4/4] Pagefind and browser search")
-        try:
-            search, pagefind_index = measure_search(variants["ours"].output, manifest, work / "logs",
-                                                    with_browser)
-        except Exception as error:  # noqa: BLE001 - keep the build figures, say what failed
-            reason = f"search stage failed: {str(error).strip().splitlines()[0] if str(error).strip() else repr(error)}"
-            say(f"  ! {reason}")
-            search = {"queries": QUERIES, "truth_counts": {}, "error": reason,
-                      "ours": {"available": False, "reason": reason},
-                      "pagefind": {"available": False, "reason": reason}}
-            pagefind_index = None
-        result["search"] = search
-        result["index"]["pagefind"] = folder_size(variants["ours"].output / "pagefind")
-        result["index"]["pagefind_build"] = pagefind_index
+        search_stage(result, variants["ours"], manifest, work / "logs", with_browser)
     else:
         say("[4/4] search measurements skipped (--no-search)")
+    result["goals"] = report.goals(result)
+    result["total_seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def search_stage(result: dict, ours: builds.Variant, manifest: dict, logs: Path, with_browser: bool,
+                 label: str = "[4/4]") -> None:
+    """Pagefind and the browser measurements over the full site's output, into `result`."""
+    say(f"{label} Pagefind and browser search")
+    try:
+        search, pagefind_index = measure_search(ours.output, manifest, logs, with_browser)
+    except Exception as error:  # noqa: BLE001 - keep the build figures, say what failed
+        reason = f"search stage failed: {str(error).strip().splitlines()[0] if str(error).strip() else repr(error)}"
+        say(f"  ! {reason}")
+        search = {"queries": QUERIES, "truth_counts": {}, "error": reason,
+                  "ours": {"available": False, "reason": reason},
+                  "pagefind": {"available": False, "reason": reason}}
+        pagefind_index = None
+    result["search"] = search
+    result["index"]["pagefind"] = folder_size(ours.output / "pagefind")
+    result["index"]["pagefind_build"] = pagefind_index
+
+
+def search_only(n: int, out: Path, with_browser: bool, plugins: list[str] | None) -> dict:
+    """Measure search again on an earlier run's corpus, keeping its build figures.
+
+    The full site is rebuilt once first (with its caches, not timed) so that the current theme
+    and plugins are what the browser sees.
+    """
+    started = time.perf_counter()
+    work = out / f"work-{n}"
+    earlier = next((p for p in (out / f"bench-{n}.json", out / f"bench-{n}.partial.json") if p.exists()), None)
+    if earlier is None or not (work / CONTENT_DIR / corpus.MANIFEST).exists():
+        raise RuntimeError(f"no earlier run with --n {n} in {out}; run without --search-only first")
+    result = json.loads(earlier.read_text(encoding="utf-8"))
+    manifest = corpus.load_manifest(work / CONTENT_DIR)
+    ours = builds.Variant("ours", plugins, work / "ours")
+    say(f"[1/2] refreshing the full site in {ours.output} (not timed)")
+    builds.rebuild(ours, work / CONTENT_DIR / "content", work / "logs", 0)
+    result["index"] = {**result["index"], **index_sizes(ours)}
+    search_stage(result, ours, manifest, work / "logs", with_browser, label="[2/2]")
+    result["search_measured"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     result["goals"] = report.goals(result)
     result["total_seconds"] = round(time.perf_counter() - started, 1)
     return result
@@ -227,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-search", action="store_true", help="builds and index sizes only")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
+    parser.add_argument("--search-only", action="store_true",
+                        help="re-measure search on the previous run's corpus, keeping its build figures")
     parser.add_argument("--plugins", default=None,
                         help="comma-separated PLUGINS for the full site (default: pelicanconf.py's)")
     args = parser.parse_args(argv)
@@ -238,8 +270,11 @@ def main(argv: list[str] | None = None) -> int:
     runs = args.runs or default_runs(args.n)
     try:
         plugins = None if args.plugins is None else [p.strip() for p in args.plugins.split(",") if p.strip()]
-        result = run(args.n, out, runs, args.rebuilds, args.seed, not args.no_search, not args.no_browser,
-                     plugins)
+        if args.search_only:
+            result = search_only(args.n, out, not args.no_browser, plugins)
+        else:
+            result = run(args.n, out, runs, args.rebuilds, args.seed, not args.no_search,
+                         not args.no_browser, plugins)
     except (builds.BuildFailed, corpus.CorpusError, RuntimeError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -6,12 +6,15 @@ import gzip
 from pathlib import Path
 
 
-def folder_size(path: Path) -> dict | None:
-    """Totals over the regular files under `path` (symlinks followed once); None when absent."""
+def folder_size(path: Path, exclude: tuple[str, ...] = ()) -> dict | None:
+    """Totals over the regular files under `path` (a symlink to it is followed), leaving out the
+    top-level entries named in `exclude`; None when `path` is absent."""
     path = Path(path)
     if not path.exists():
         return None
-    files = [p for p in path.resolve().rglob("*") if p.is_file()]
+    root = path.resolve()
+    files = [p for p in root.rglob("*")
+             if p.is_file() and p.relative_to(root).parts[0] not in exclude]
     sizes = [(p.stat().st_size, p) for p in files]
     largest = max(sizes, default=(0, None))
     packed = 0

@@ -18,11 +18,16 @@ def build_site(output_dir, content_dir=None, conf="pelicanconf.py", settings=Non
     """Run a real Pelican build in a subprocess; returns the CompletedProcess.
 
     ``settings`` override pelicanconf values (JSON-encoded for ``-e``); the
-    reader cache goes to a folder beside the output so tests never share one.
+    reader cache and the search index go to a folder beside the output, so
+    tests never share one and never touch the project's own var/.
     """
     output_dir = Path(output_dir)
-    overrides = {"CACHE_PATH": str(output_dir.parent / (output_dir.name + "-cache")),
-                 "LOAD_CONTENT_CACHE": False}
+    private = private_var(output_dir)
+    overrides = {"CACHE_PATH": str(private / "pelican-cache"),
+                 "LOAD_CONTENT_CACHE": False,
+                 # The editors' index and analysis cache normally live in <project>/var.
+                 "SEARCH_INDEX_PATH": str(private / "search-index"),
+                 "SEARCH_CACHE_PATH": str(private / "search-cache")}
     overrides.update(settings or {})
     cmd = PELICAN + [str(content_dir or PROJECT_DIR / "content"), "-o", str(output_dir),
                      "-s", str(PROJECT_DIR / conf), "-e"]
@@ -33,6 +38,12 @@ def build_site(output_dir, content_dir=None, conf="pelicanconf.py", settings=Non
     if check and result.returncode != 0:
         raise AssertionError(f"pelican failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def private_var(output_dir) -> Path:
+    """Where build_site() keeps a build's reader cache and search index."""
+    output_dir = Path(output_dir)
+    return output_dir.parent / (output_dir.name + "-var")
 
 
 def copy_content(target_dir):

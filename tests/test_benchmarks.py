@@ -132,6 +132,7 @@ def test_folder_size_reports_total_and_largest(tmp_path):
     assert size["largest_file"] == "sub/b.bin" and size["largest_bytes"] == 2560
     assert size["gzip_bytes"] < size["bytes"]
     assert folder_size(tmp_path / "missing") is None
+    assert folder_size(tmp_path / "idx", exclude=("sub",))["bytes"] == 1000
 
 
 def test_goals_report_the_gap():

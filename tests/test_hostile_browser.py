@@ -7,10 +7,11 @@ block.  The first test proves these detectors fire when script does run.
 """
 
 import json
+import shutil
 
 import pytest
 
-from sitebuild import StaticServer
+from sitebuild import PROJECT_DIR, StaticServer
 from test_hostile_build import guard_plugins, run_build
 from tests.fixtures.hostile.corpus import HOSTILE_DIR, PAYLOAD_MARK, cases
 
@@ -26,9 +27,6 @@ SITE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     """Real content/ plus the corpus cases that carry script, built and served."""
-    import shutil
-
-    from sitebuild import PROJECT_DIR
     root = tmp_path_factory.mktemp("hostile-browser")
     content = root / "content"
     shutil.copytree(PROJECT_DIR / "content", content)

@@ -9,6 +9,7 @@ runs) must fail on any of them.
 import json
 import os
 import re
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +158,8 @@ def test_duplicate_slug_keeps_the_older_article_and_names_both_files(hostile):
     assert "早先发布的那篇" in page.select_one(".article__body").get_text()
     assert len([e for e in hostile.catalog["articles"] if e["title"] == "两篇同名的报道"]) == 1
     assert hostile.entry("同一天的第一篇")["slug"] == "same-slug"
+    assert "There are 2 items" not in hostile.log, "Pelican must not see the pair as translations"
+    assert "duplicate-" not in json.dumps(hostile.catalog)
 
 
 def script_problems(html: BeautifulSoup, name: str):
@@ -212,7 +215,7 @@ def test_quotes_in_a_title_cannot_open_an_attribute(hostile):
     assert page.find("h1").get_text(strip=True) == case.title
     assert not page.find_all(attrs={"onmouseover": True})
     assert page.select_one("meta[property='og:title']")["content"] == case.title
-    assert page.title.get_text() .startswith(case.title)
+    assert page.title.get_text().startswith(case.title)
 
 
 def test_allowed_markup_survives_sanitizing(hostile):
@@ -274,7 +277,6 @@ def test_unknown_region_and_topic_are_reported_by_union_tags(tmp_path):
 def small_site(tmp_path, *names):
     """Real content/ plus the named hostile cases."""
     content = tmp_path / "content"
-    import shutil
     shutil.copytree(PROJECT_DIR / "content", content)
     (content / HOSTILE_DIR).mkdir(parents=True)
     for case in CASES:
@@ -378,3 +380,36 @@ def test_skipped_and_removed_text_is_not_searchable(hostile):
     needs_search()
     for query in ("这篇文章忘了写标题", "新写的那篇", "日期写错的文章", "alert"):
         assert search_titles(hostile, query) == ([], []), query
+
+
+@pytest.mark.xfail(strict=True, reason="theme/templates/tags.html sorts by attribute '1.__len__' (a bound "
+                   "method): Jinja compares method-wrappers and the build crashes as soon as the site has "
+                   "two tags. Fix: tags|sort(attribute='0.name'). Remove this mark then.")
+def test_articles_with_several_tags_build(tmp_path):
+    content = tmp_path / "content" / "articles"
+    content.mkdir(parents=True)
+    content.joinpath("a.md").write_bytes(md("Title: 快递小哥入会", "Date: 2022-01-01", "Tags: 快递, 职代会", "", "正文。"))
+    content.joinpath("b.md").write_bytes(md("Title: 困难职工帮扶", "Date: 2022-01-02", "Tags: 快递, 帮扶", "", "正文。"))
+    result = run_build(tmp_path / "output", tmp_path / "content", check=False,
+                       settings={"PLUGINS": guard_plugins()})
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert len(list((tmp_path / "output" / "tag").glob("*/index.html"))) == 3
+
+
+def test_problems_are_reported_again_when_the_reader_cache_is_used(tmp_path):
+    """`make html` keeps Pelican's reader cache: a cached bad file must still be reported and skipped."""
+    content = tmp_path / "content" / "articles"
+    content.mkdir(parents=True)
+    for case in CASES:
+        if case.name in ("script-title.md", "bad-date.md"):
+            (content / case.name).write_bytes(case.data)
+    settings = {"PLUGINS": ["union_guard", "union_site"], "LOAD_CONTENT_CACHE": True,
+                "CACHE_PATH": str(tmp_path / "cache")}
+    for _ in range(2):
+        result = run_build(tmp_path / "output", tmp_path / "content", settings=settings)
+        reports = report_lines(result.stdout + result.stderr)
+        assert any(level == "WARNING" and "/script-title.md: field Title" in t for level, t in reports)
+        assert any(level == "ERROR" and "/bad-date.md: field Date" in t for level, t in reports)
+        catalog = json.loads((tmp_path / "output" / "catalog.json").read_text(encoding="utf-8"))
+        assert [e["title"] for e in catalog["articles"]] == ["职工之家建设"]
+    assert any((tmp_path / "cache").rglob("*")), "the second build did use the reader cache"

@@ -208,6 +208,16 @@ def test_deep_lists_are_refused_before_markdown_sees_them():
     assert "line 51" in found.items[0][1] and found.has_error
 
 
+def test_status_is_checked_and_spelled_as_pelican_wants():
+    from union_guard.checks import check_status
+
+    found = problems()
+    assert check_status("Draft", 4, found) == "draft" and check_status("published", 4, found) == "published"
+    assert check_status("publish", 4, found) is None
+    assert found.items == [(ERROR, "content/articles/x.md: field Status (line 4): 'publish' is not a status"
+                                   " — write published, draft or hidden")]
+
+
 def test_slugs_are_checked_and_repaired():
     found = problems()
     assert check_slug("an-ji-kuai-di", 3, found, pinyin_slug) == "an-ji-kuai-di" and not found.items

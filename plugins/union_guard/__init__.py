@@ -111,6 +111,9 @@ def check_duplicate_slug(content):
                  display_path(dropped.source_path), dropped.slug, display_path(kept.source_path), when)
     if dropped is content:
         raise DuplicateSlug(f"slug {content.slug!r} already used by {kept.source_path}")
+    # Read earlier and already accepted: removed at pretaxonomy.  Until then a slug of its own keeps
+    # Pelican from grouping the two files as translations (and warning about it).
+    dropped.slug = f"{dropped.slug}--duplicate-{id(dropped):x}"
 
 
 def drop_duplicate_slugs(generator):

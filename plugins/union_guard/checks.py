@@ -75,12 +75,13 @@ def date_problem(name: str, value: str, line, problems: Problems) -> None:
                    "write YYYY-MM-DD (for example 2022-08-10), optionally with a time HH:MM")
 
 
-def check_status(value: str, line, problems: Problems) -> bool:
+def check_status(value: str, line, problems: Problems):
+    """The status in Pelican's spelling ('Draft' → 'draft'), or None (with an error)."""
     if value.lower() in STATUSES:
-        return True
+        return value.lower()
     problems.error(where("Status", [line] if line else []), f"{value!r} is not a status",
                    "write published, draft or hidden")
-    return False
+    return None
 
 
 def check_slug(value: str, line, problems: Problems, make_slug):
@@ -111,8 +112,8 @@ def check_size(size: int, problems: Problems, max_bytes: int = MAX_FILE_BYTES) -
 
     300 KB is about 100,000 Chinese characters, ten times a long feature.  Far
     beyond that a file is a whole issue or a pasted PDF: a page no phone can
-    use, and seconds of indexing on every full build (the search index takes
-    about 7 s per MB of Chinese text).
+    use, and seconds of indexing on every full build (a 400 KB story added
+    about 3 s to a build, measured with union_search on a busy 2-core box).
     """
     if size > max_bytes:
         problems.error("", f"file is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:.1f} MB limit "

@@ -116,8 +116,10 @@ class GuardedMarkdownReader(MarkdownReader):
                 except (ValueError, OverflowError, TypeError):
                     date_problem(name, value, line, state.problems)
                     return _DISCARD
-            if name == "status" and not check_status(value, line, state.problems):
-                return _DISCARD
+            if name == "status":
+                value = check_status(value, line, state.problems)
+                if value is None:
+                    return _DISCARD
             if name == "slug":
                 value = check_slug(value, line, state.problems, pinyin_slug)
                 if not value:

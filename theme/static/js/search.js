@@ -190,6 +190,26 @@
 
   // ---------------------------------------------------------------- index
 
+  /** A sorted [first key, file] list: the file whose range holds a key. */
+  class Listing {
+    constructor(rows) {
+      this.firsts = rows.map((row) => row[0]);
+      this.files = rows.map((row) => row[1]);
+    }
+
+    /** The file of the last row whose first key is <= key (null when key sorts before all). */
+    find(key) {
+      let lo = 0;
+      let hi = this.firsts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareCodePoints(this.firsts[mid], key) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? null : this.files[lo - 1];
+    }
+  }
+
   /** The export as seen by one page: manifest, char map, synonyms, term lookup. */
   class Index {
     constructor(pieces, manifest) {
@@ -198,7 +218,11 @@
       this.docCount = manifest.doc_count;
       this.maxWord = manifest.max_query_word;
       this.bm25 = manifest.bm25;
-      this.chunkFirsts = manifest.chunks.map((c) => c[0]);
+      // Two-level term index: manifest.pages → index page {chunks} → chunk {terms}.
+      // (An export listing manifest.chunks directly is read as one index page.)
+      this.indexPages = manifest.pages ? new Listing(manifest.pages) : null;
+      this.pageChunks = new Map(); // index page file → Listing of its chunks
+      if (!manifest.pages) this.pageChunks.set("", new Listing(manifest.chunks || []));
       this.filters = new Map(Object.entries(manifest.filters));
       this.folder = new Folder();
       this.synonyms = new Map();
@@ -229,27 +253,30 @@
       return this.synonyms.get(word) || [word];
     }
 
-    chunkFor(key) {
-      let lo = 0;
-      let hi = this.chunkFirsts.length; // first index whose first key > key
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (compareCodePoints(this.chunkFirsts[mid], key) <= 0) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo === 0 ? null : this.manifest.chunks[lo - 1][1];
+    pageFor(key) {
+      return this.indexPages ? this.indexPages.find(key) : "";
     }
 
-    /** Fetch (in parallel) every chunk holding one of `keys`. */
+    /** The chunk file holding `key` (undefined while its index page is not loaded, null if none). */
+    chunkFor(key) {
+      const page = this.pageFor(key);
+      if (page === null) return null;
+      const listing = this.pageChunks.get(page);
+      return listing ? listing.find(key) : undefined;
+    }
+
+    /** Fetch (in parallel) the index pages, then the chunks, holding `keys`. */
     async loadKeys(keys) {
-      const files = new Set();
-      for (const key of keys) {
-        const file = this.chunkFor(key);
-        if (file && !this.chunks.has(file)) files.add(file);
-      }
-      const list = [...files];
-      const loaded = await this.pieces.wait(list.map((f) => this.pieces.fetch(f, "json")));
-      list.forEach((file, i) => {
+      const pages = [...new Set([...keys].map((k) => this.pageFor(k)))]
+        .filter((page) => page !== null && !this.pageChunks.has(page));
+      const loadedPages = await this.pieces.wait(pages.map((f) => this.pieces.fetch(f, "json")));
+      pages.forEach((page, i) => {
+        if (!this.pageChunks.has(page)) this.pageChunks.set(page, new Listing(loadedPages[i].chunks));
+      });
+      const files = [...new Set([...keys].map((k) => this.chunkFor(k)))]
+        .filter((file) => file && !this.chunks.has(file));
+      const loaded = await this.pieces.wait(files.map((f) => this.pieces.fetch(f, "json")));
+      files.forEach((file, i) => {
         if (!this.chunks.has(file)) this.chunks.set(file, new Map(loaded[i].terms.map((e) => [e[0], e])));
       });
     }
@@ -318,12 +345,17 @@
       if (!this.facetData) {
         const [data] = await this.pieces.wait([this.pieces.fetch(this.manifest.facets, "json")]);
         const facets = new Map();
+        facets.byDoc = new Map(); // facet → per document, the folded values it carries (for counting)
         for (const facet of FACETS) {
           const values = new Map();
+          const byDoc = [];
           for (const [folded, name, docs] of data[facet] || []) {
-            values.set(folded, { name, docs: new Set(decodeDocList(base64Bytes(docs))) });
+            const list = decodeDocList(base64Bytes(docs));
+            values.set(folded, { name, docs: new Set(list) });
+            for (const doc of list) (byDoc[doc] || (byDoc[doc] = [])).push(folded);
           }
           facets.set(facet, values);
+          facets.byDoc.set(facet, byDoc);
         }
         this.facetData = facets;
       }
@@ -452,20 +484,33 @@
     return idfValue * tf * (bm25.k1 + 1) / (bm25.k1 + tf);
   }
 
-  /** Documents containing the run as a substring (Ctrl-F truth). */
-  async function netDocs(index, plan, postings) {
+  /** Offsets of the bigrams that pin every character of a run: 0, 2, 4, … and the last one. */
+  function coveringOffsets(length) {
+    const offsets = [];
+    for (let k = 0; k < length - 1; k += 2) offsets.push(k);
+    if (offsets[offsets.length - 1] !== length - 2) offsets.push(length - 2);
+    return offsets;
+  }
+
+  /**
+   * Documents containing the run as a substring (Ctrl-F truth).  Documents in
+   * `already` match anyway, so positions are fetched only for the others.
+   */
+  async function netDocs(index, plan, postings, already) {
     const lists = plan.grams.map((g) => postings.get(netKey(g)));
     let candidates = new Set(lists[0].keys());
     for (const list of lists.slice(1)) candidates = new Set([...candidates].filter((d) => list.has(d)));
-    if (plan.chars.length <= 2 || candidates.size === 0) return candidates;
-    const needed = [];
-    for (let i = 0; i + 1 < plan.chars.length; i++) needed.push("b:" + plan.chars[i] + plan.chars[i + 1]);
-    const positions = await index.positions(needed, candidates);
-    const found = new Set();
-    for (const doc of candidates) {
-      const starts = positions.get(needed[0]).get(doc) || [];
-      const later = needed.slice(1).map((k) => new Set(positions.get(k).get(doc) || []));
-      if (starts.some((s) => later.every((set, k) => set.has(s + k + 1)))) found.add(doc);
+    if (plan.chars.length <= 2) return candidates;
+    const toCheck = new Set([...candidates].filter((d) => !already.has(d)));
+    const found = new Set([...candidates].filter((d) => already.has(d)));
+    if (!toCheck.size) return found;
+    const offsets = coveringOffsets(plan.chars.length);
+    const keys = offsets.map((k) => "b:" + plan.chars[k] + plan.chars[k + 1]);
+    const positions = await index.positions(keys, toCheck);
+    for (const doc of toCheck) {
+      const starts = positions.get(keys[0]).get(doc) || [];
+      const later = offsets.slice(1).map((k, i) => [k, new Set(positions.get(keys[i + 1]).get(doc) || [])]);
+      if (starts.some((start) => later.every(([k, pins]) => pins.has(start + k)))) found.add(doc);
     }
     return found;
   }
@@ -482,7 +527,7 @@
     });
     let wordDocs = new Set(groups.length ? groups[0].keys() : []);
     for (const group of groups.slice(1)) wordDocs = new Set([...wordDocs].filter((d) => group.has(d)));
-    const net = await netDocs(index, plan, postings);
+    const net = await netDocs(index, plan, postings, phrase ? new Set() : wordDocs);
     const matched = phrase ? net : new Set([...wordDocs, ...net]);
     const credited = phrase ? new Set([...wordDocs].filter((d) => net.has(d))) : wordDocs;
     const n = index.docCount;
@@ -530,8 +575,11 @@
     const allowedBy = new Map();
     for (const [facet, values] of query.filters) {
       const docs = new Set();
-      const known = facets.get(facet) || new Map();
-      for (const value of values) for (const doc of (known.get(value) || { docs: [] }).docs) docs.add(doc);
+      for (const value of values) {
+        for (const folded of selectedValues(facets, facet, value)) {
+          for (const doc of facets.get(facet).get(folded).docs) docs.add(doc);
+        }
+      }
       allowedBy.set(facet, docs);
     }
     let matched;
@@ -572,18 +620,25 @@
     return { hits, matched, allowedBy, passes };
   }
 
+  /** Folded facet values a filter value selects: the equal one, else every one containing it. */
+  function selectedValues(facets, facet, value) {
+    const known = facets.get(facet) || new Map();
+    if (known.has(value)) return [value];
+    return [...known.keys()].filter((folded) => folded.includes(value));
+  }
+
   /** Facet counts: each facet counted over the text matches passing the *other* facets' filters. */
   function facetCounts(facets, result) {
     const counts = new Map();
     for (const facet of FACETS) {
-      const docs = [...result.matched.keys()].filter((doc) => result.passes(doc, facet));
-      const values = [];
-      for (const [folded, { name, docs: valueDocs }] of facets.get(facet) || []) {
-        let count = 0;
-        for (const doc of docs) if (valueDocs.has(doc)) count++;
-        values.push({ folded, name, count });
+      const values = facets.get(facet) || new Map();
+      const byDoc = facets.byDoc.get(facet);
+      const tally = new Map([...values.keys()].map((folded) => [folded, 0]));
+      for (const doc of result.matched.keys()) {
+        if (!result.passes(doc, facet)) continue;
+        for (const folded of byDoc[doc] || []) tally.set(folded, tally.get(folded) + 1);
       }
-      counts.set(facet, values);
+      counts.set(facet, [...values].map(([folded, { name }]) => ({ folded, name, count: tally.get(folded) })));
     }
     return counts;
   }
@@ -627,7 +682,8 @@
     const flat = chars((body || "").replace(/\n/g, " "));
     const marks = findMarks(folder, flat.join(""), terms);
     const start = marks.length ? Math.max(0, marks[0][0] - settings.lead) : 0;
-    const end = Math.min(flat.length, start + settings.chars);
+    let end = Math.min(flat.length, start + settings.chars);
+    for (const [s, e] of marks) if (s < end && end < e) end = e; // never cut a mark in two
     const inside = marks
       .filter(([s, e]) => s < end && e > start)
       .map(([s, e]) => [Math.max(s, start) - start, Math.min(e, end) - start]);
@@ -722,7 +778,9 @@
           const [manifest] = await this.pieces.wait([this.pieces.fetch("manifest.json", "json")]);
           if (manifest.format !== 1) throw new Error(`unsupported search index format ${manifest.format}`);
           const index = new Index(this.pieces, manifest);
-          await index.loadSynonyms();
+          // the first query's chunks load while the synonyms arrive (see parse)
+          index.synonymsReady = index.loadSynonyms();
+          index.synonymsReady.catch(() => { this.index = null; });
           return index;
         })();
         this.index = loading;
@@ -806,7 +864,11 @@
       };
       let query = build();
       if (length(query) > MAX_QUERY_CHARS) throw new QueryTooLong();
-      await index.loadKeys(candidateKeys(index, query.parts.flatMap((p) => p.runs)));
+      const runs = query.parts.flatMap((p) => p.runs);
+      // Keys without synonyms first, in parallel with the synonym table; then the synonyms' keys
+      // (usually in chunks already loaded).
+      await Promise.all([index.loadKeys(candidateKeys(index, runs)), index.synonymsReady]);
+      await index.loadKeys(candidateKeys(index, runs));
       if (index.charMapLoaded) return query;
       const netTermsExist = query.parts.every((part) => part.runs.every((run) =>
         netTermsOf(chars(run)).every((term) => index.entry(netKey(term)))));
@@ -886,6 +948,7 @@
         if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
         event.preventDefault();
         this.navigate({ ...state, page });
+        this.status.focus(); // the link is about to be replaced: keep keyboard users at the new page's top
       });
       return link;
     }
@@ -904,8 +967,9 @@
       if (!counts) { this.facetBody.replaceChildren(el("p", "search-facets__hint", "展开后按地区、专题和年份筛选结果。")); return; }
       const groups = [];
       for (const facet of FACETS) {
-        const active = new Set(query.filters.get(facet) || []);
-        const fromUrl = new Set((state.filters.get(facet) || []).map((v) => index.folder.fold(v)));
+        const selectedBy = (values) => new Set(values.flatMap((v) => selectedValues(index.facetData, facet, v)));
+        const active = selectedBy(query.filters.get(facet) || []);
+        const fromUrl = selectedBy((state.filters.get(facet) || []).map((v) => index.folder.fold(v)));
         let values = counts.get(facet).filter((v) => (v.count > 0 || active.has(v.folded)) && !(facet === "region" && v.name.includes("›")));
         values.sort(facet === "year"
           ? (a, b) => compareCodePoints(b.name, a.name)
