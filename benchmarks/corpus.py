@@ -117,7 +117,11 @@ def find_seeds_dir() -> Path:
 
 def _body_lines(path: Path) -> list[str]:
     """The text lines of a seed file; a Markdown article's metadata header is dropped."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise CorpusError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); "
+                          "convert it or leave it out of the seeds folder") from None
     if path.suffix == ".md" and lines and METADATA_LINE.match(lines[0]):
         blank = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
         lines = lines[blank + 1:]

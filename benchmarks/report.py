@@ -17,16 +17,17 @@ def _goal(name: str, goal: float, measured: float | None, unit: str, note: str =
 
 
 def goals(result: dict) -> list[dict]:
-    builds, search = result["builds"], result.get("search", {})
+    builds, search = result.get("builds"), result.get("search", {})
+    ratios = builds["ratios"] if builds else {"cold": None, "rebuild": None}
     ours, pagefind = search.get("ours", {}), search.get("pagefind", {})
     share = None
     if ours.get("available") and pagefind.get("available"):
         share = ours["first_query_gzip_median"] / pagefind["first_query_gzip_median"]
     return [
         _goal("cold build, full site / vanilla Pelican (goal set at 10,000 articles)",
-              COLD_RATIO_GOAL, builds["ratios"]["cold"], "×"),
+              COLD_RATIO_GOAL, ratios["cold"], "×", "" if builds else "builds not measured in this run"),
         _goal("one-article rebuild, full site / vanilla with reader cache",
-              REBUILD_RATIO_GOAL, builds["ratios"]["rebuild"], "×"),
+              REBUILD_RATIO_GOAL, ratios["rebuild"], "×", "" if builds else "builds not measured in this run"),
         _goal("first-query bytes (gzip, median over queries), ours / Pagefind",
               BYTES_SHARE_GOAL, share, "×",
               "" if share is not None else ours.get("reason", "browser search not measured")),
@@ -56,11 +57,17 @@ def _num(value, fmt="{:.2f}") -> str:
 
 
 def format_table(result: dict) -> str:
-    b = result["builds"]
-    van, ours = b["vanilla"], b["ours"]
-    plugins = ", ".join(b["plugins"]) or "none"
+    b = result.get("builds")
+    plugins = (", ".join(b["plugins"]) or "none") if b else "?"
     lines = [f"Benchmark: {result['n']:,} articles · full site plugins: {plugins} · {result['machine']['cpu']} · "
              f"{result['machine']['cores']} cores · {result['date']}", ""]
+    lines += _build_table(b) if b else ["builds: not measured in this run"]
+    return "\n".join(lines + _rest_of_table(result))
+
+
+def _build_table(b: dict) -> list[str]:
+    lines = []
+    van, ours = b["vanilla"], b["ours"]
     lines.append(f"{'build':<36}{'vanilla':>12}{'full site':>12}{'ratio':>9}")
     lines.append(f"{'cold (median s)':<36}{van['cold_median_s']:>12.2f}{ours['cold_median_s']:>12.2f}"
                  f"{b['ratios']['cold']:>8.2f}×")
@@ -74,6 +81,11 @@ def format_table(result: dict) -> str:
     loads = van["load_before"] + ours["load_before"]
     lines.append(f"{'runs (cold / rebuild)':<36}{len(van['cold_s'])} / {len(van['rebuild_s'])}"
                  f"   load average before runs {min(loads):.1f}–{max(loads):.1f}")
+    return lines
+
+
+def _rest_of_table(result: dict) -> list[str]:
+    lines = []
     idx = result["index"]
     lines += ["", f"{'index':<36}{'total':>12}{'gzip':>12}{'largest':>12}{'files':>8}"]
     for label, key in (("Whoosh (editors)", "whoosh"), ("static export (output/search/)", "export"),
@@ -130,25 +142,31 @@ def format_table(result: dict) -> str:
             status = (f"{goal['measured']}{goal['unit']} vs ≤ {goal['target']}{goal['unit']}: "
                       + ("met" if goal["met"] else f"missed by {goal['gap']}{goal['unit']}"))
         lines.append(f"  {goal['goal']}: {status}")
-    return "\n".join(lines)
+    return lines
 
 
 def format_markdown(result: dict) -> str:
     """The same figures as a Markdown section for docs/benchmarks.md."""
-    b, m = result["builds"], result["machine"]
-    van, ours = b["vanilla"], b["ours"]
+    b, m = result.get("builds"), result["machine"]
     memory = f"{m['memory_bytes'] / 2**30:.0f} GB RAM" if m.get("memory_bytes") else ""
-    loads = van["load_before"] + ours["load_before"]
     c = result["corpus"]
     out = [f"### {result['n']:,} articles — {result['date']}", "",
            f"Machine: {m['cpu']}, {m['cores']} cores, {memory}; Python {m['python']}, "
-           f"Pelican {m['pelican']}. Full site plugins: {', '.join(b['plugins']) or 'none'}. "
-           f"Corpus: {c['articles']:,} articles, mean {c['mean_chars']:,} characters "
-           f"(median {c['median_chars']:,.0f}, 10th–90th percentile {c['p10_chars']:,}–{c['p90_chars']:,}). "
-           f"Load average before runs: {min(loads):.1f}–{max(loads):.1f}."
+           f"Pelican {m['pelican']}. "
+           + (f"Full site plugins: {', '.join(b['plugins']) or 'none'}. " if b else "")
+           + f"Corpus: {c['articles']:,} articles, mean {c['mean_chars']:,} characters "
+           f"(median {c['median_chars']:,.0f}, 10th–90th percentile {c['p10_chars']:,}–{c['p90_chars']:,})."
+           + (f" Load average before runs: {min(b['vanilla']['load_before'] + b['ours']['load_before']):.1f}–"
+              f"{max(b['vanilla']['load_before'] + b['ours']['load_before']):.1f}." if b else "")
            + (f" Search measured again on {result['search_measured']} (`--search-only`, after a refresh "
-              f"build of the same corpus)." if result.get("search_measured") else ""), "",
-           "| build | vanilla | full site | ratio |", "| --- | ---: | ---: | ---: |",
+              f"build of the same corpus)." if result.get("search_measured") else ""), ""]
+    out += _build_markdown(b) if b else ["Builds: not measured in this run.", ""]
+    return "\n".join(out + _rest_of_markdown(result)) + "\n"
+
+
+def _build_markdown(b: dict) -> list[str]:
+    van, ours = b["vanilla"], b["ours"]
+    return ["| build | vanilla | full site | ratio |", "| --- | ---: | ---: | ---: |",
            f"| cold, wall (median of {len(van['cold_s'])}) | {van['cold_median_s']:.2f} s | "
            f"{ours['cold_median_s']:.2f} s | {b['ratios']['cold']:.2f}× |",
            f"| cold, CPU time | {van['cold_cpu_median_s']:.2f} s | {ours['cold_cpu_median_s']:.2f} s | "
@@ -160,7 +178,10 @@ def format_markdown(result: dict) -> str:
            f"| peak memory | {_mb(van['peak_mem_bytes'])} | {_mb(ours['peak_mem_bytes'])} | |",
            f"| error / warning records in logs | {van['log_errors']} / {van['log_warnings']} | "
            f"{ours['log_errors']} / {ours['log_warnings']} | |", ""]
-    out += ["| index | total | gzip | largest file | files |", "| --- | ---: | ---: | ---: | ---: |"]
+
+
+def _rest_of_markdown(result: dict) -> list[str]:
+    out = ["| index | total | gzip | largest file | files |", "| --- | ---: | ---: | ---: | ---: |"]
     for label, key in (("Whoosh (editors)", "whoosh"), ("static export `output/search/`", "export"),
                        ("Pagefind `output/pagefind/`", "pagefind")):
         size = result["index"].get(key)
@@ -192,15 +213,19 @@ def format_markdown(result: dict) -> str:
             cells = [fmt(search[e].get(key)) if search.get(e, {}).get("available") else "n/a"
                      for e in ("ours", "pagefind")]
             out.append(f"| {label} | {cells[0]} | {cells[1]} |")
-        out += ["", "| query | Ctrl-F | ours recall | Pagefind recall (extra) | Pagefind first-query gzip |",
-                "| --- | ---: | ---: | ---: | ---: |"]
+        out += ["", "| query | Ctrl-F | ours: recall (extra) | ours: first query, gzip "
+                    "| Pagefind: recall (extra) | Pagefind: first query, gzip |",
+                "| --- | ---: | ---: | ---: | ---: | ---: |"]
         per = {e: {r["query"]: r for r in search.get(e, {}).get("per_query", [])} for e in ("ours", "pagefind")}
+
+        def cells(row):
+            if not row:
+                return "n/a | n/a"
+            return f"{_num(row['recall'], '{:.1%}')} ({row['extra']}) | {_kb(row['gzip'])}"
+
         for query in search["queries"]:
-            o, p = per["ours"].get(query), per["pagefind"].get(query)
-            out.append(f"| {query} | {search['truth_counts'][query]:,} | "
-                       f"{_num(o['recall'], '{:.1%}') if o else 'n/a'} | "
-                       f"{(_num(p['recall'], '{:.1%}') + ' (' + str(p['extra']) + ')') if p else 'n/a'} | "
-                       f"{_kb(p['gzip']) if p else 'n/a'} |")
+            out.append(f"| {query} | {search['truth_counts'].get(query, 0):,} | "
+                       f"{cells(per['ours'].get(query))} | {cells(per['pagefind'].get(query))} |")
         for engine in ("ours", "pagefind"):
             if not search.get(engine, {}).get("available"):
                 out.append(f"\n{engine}: not measured — {search.get(engine, {}).get('reason', '?')}")
@@ -212,7 +237,7 @@ def format_markdown(result: dict) -> str:
             verdict = "met" if goal["met"] else f"+{goal['gap']}{goal['unit']}"
             out.append(f"| {goal['goal']} | ≤ {goal['target']}{goal['unit']} | "
                        f"{goal['measured']}{goal['unit']} | {verdict} |")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

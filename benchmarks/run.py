@@ -227,11 +227,15 @@ def search_only(n: int, out: Path, with_browser: bool, plugins: list[str] | None
     """
     started = time.perf_counter()
     work = out / f"work-{n}"
-    earlier = next((p for p in (out / f"bench-{n}.json", out / f"bench-{n}.partial.json") if p.exists()), None)
-    if earlier is None or not (work / CONTENT_DIR / corpus.MANIFEST).exists():
+    if not (work / CONTENT_DIR / corpus.MANIFEST).exists():
         raise RuntimeError(f"no earlier run with --n {n} in {out}; run without --search-only first")
-    result = json.loads(earlier.read_text(encoding="utf-8"))
     manifest = corpus.load_manifest(work / CONTENT_DIR)
+    earlier = next((p for p in (out / f"bench-{n}.json", out / f"bench-{n}.partial.json") if p.exists()), None)
+    if earlier:
+        result = json.loads(earlier.read_text(encoding="utf-8"))
+    else:  # the earlier run was interrupted before its build figures were written
+        result = {"n": n, "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                  "machine": machine(), "corpus": corpus_stats(manifest), "builds": None, "index": {}}
     ours = builds.Variant("ours", plugins, work / "ours")
     say(f"[1/2] refreshing the full site in {ours.output} (not timed)")
     builds.rebuild(ours, work / CONTENT_DIR / "content", work / "logs", 0)

@@ -89,6 +89,9 @@ def test_bad_seeds_and_existing_output_give_clear_errors(tmp_path, capsys):
     (tmp_path / "one.txt").write_text("太短。\n", encoding="utf-8")
     with pytest.raises(corpus.CorpusError, match="usable paragraphs"):
         corpus.load_seeds(tmp_path)
+    (tmp_path / "two.txt").write_bytes("工会".encode("gbk"))
+    with pytest.raises(corpus.CorpusError, match="two.txt: not UTF-8"):
+        corpus.load_seeds(tmp_path)
     corpus.write_corpus(3, tmp_path / "out")
     assert corpus.main(["--n", "3", "--out", str(tmp_path / "out")]) == 2
     assert "--force" in capsys.readouterr().err
@@ -152,9 +155,9 @@ def test_goals_report_the_gap():
 @pytest.mark.build
 def test_tiny_runner_builds_both_variants_and_writes_json(tmp_path):
     # union_site only: this checks the harness, not the search plugin (its own tests do that)
-    cmd = [sys.executable, "-m", "benchmarks.run", "--n", "20", "--runs", "1", "--rebuilds", "1",
-           "--no-search", "--plugins", "union_site", "--out", str(tmp_path)]
-    done = subprocess.run(cmd, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300)
+    base = [sys.executable, "-m", "benchmarks.run", "--n", "20", "--plugins", "union_site",
+            "--out", str(tmp_path)]
+    done = subprocess.run(base + ["--runs", "1", "--rebuilds", "1", "--no-search"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "one-article rebuild" in done.stdout and "goals" in done.stdout
     assert "full site plugins: union_site" in done.stdout
@@ -177,6 +180,15 @@ def test_tiny_runner_builds_both_variants_and_writes_json(tmp_path):
     assert [g["target"] for g in result["goals"]] == [1.5, 1.2, 0.5, 50.0]
     markdown = report.format_markdown(result)
     assert "| cold, wall (median of 1) |" in markdown and "| goal | target |" in markdown
+
+    # --search-only keeps those build figures and adds Pagefind over the same site
+    again = subprocess.run(base + ["--search-only", "--no-browser"],
+                           cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stdout + again.stderr
+    remeasured = json.loads((tmp_path / "bench-20.json").read_text(encoding="utf-8"))
+    assert remeasured["builds"] == result["builds"]
+    assert remeasured["index"]["pagefind"]["files"] > 0
+    assert remeasured["search"]["truth_counts"]["工會"] == 20
 
 
 def test_pagefind_harness_measures_bytes_latency_and_recall(tmp_path, browser):

@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import pelicanconf
-from sitebuild import PROJECT_DIR, build_site
+from sitebuild import PROJECT_DIR, build_site, private_var
 from tests.fixtures.hostile.corpus import CASES, HOSTILE_DIR, PAYLOAD_MARK, cases, md, write_corpus
 
 pytestmark = pytest.mark.build
@@ -69,8 +69,8 @@ class HostileBuild:
 
     @property
     def index_dir(self):
-        """union_search's default SEARCH_INDEX_PATH: var/search-index beside content/."""
-        return self.output.parent / "var" / "search-index"
+        """The Whoosh index build_site() gives this build (SEARCH_INDEX_PATH)."""
+        return private_var(self.output) / "search-index"
 
     def reports(self, name):
         """union_guard's reports naming this file (Pelican adds its own 'Could not process <file>')."""
@@ -149,7 +149,7 @@ def test_each_case_is_built_or_skipped_and_reported(hostile, case):
 
 def test_skipped_files_leave_no_page(hostile):
     bodies = "\n".join(p.read_text(encoding="utf-8") for p in hostile.output.rglob("*.html"))
-    for marker in ("这篇文章忘了写标题", "新写的那篇", "乙。", "第299层", "状态写错"):
+    for marker in ("这篇文章忘了写标题", "新写的那篇", "乙。", "第299层", "状态写错", "复制出来的页面"):
         assert marker not in bodies, marker
 
 
@@ -159,6 +159,8 @@ def test_duplicate_slug_keeps_the_older_article_and_names_both_files(hostile):
     assert len([e for e in hostile.catalog["articles"] if e["title"] == "两篇同名的报道"]) == 1
     assert hostile.entry("同一天的第一篇")["slug"] == "same-slug"
     assert "There are 2 items" not in hostile.log, "Pelican must not see the pair as translations"
+    about = BeautifulSoup((hostile.output / "about" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert about.find("h1").get_text(strip=True) != "关于（复制）", "the real About page keeps its address"
     assert "duplicate-" not in json.dumps(hostile.catalog)
 
 
@@ -195,6 +197,10 @@ def test_no_page_carries_script_or_handlers(hostile):
         csp = html.select_one("meta[http-equiv='Content-Security-Policy']")
         assert csp and "script-src 'self'" in csp["content"] and "unsafe-inline" not in csp["content"], path
     assert problems == []
+    odd = [p.relative_to(hostile.output).as_posix() for p in hostile.output.rglob("*")
+           if not p.relative_to(hostile.output).as_posix().isascii() or re.search(r"[<>\"' ]", p.name)]
+    assert odd == [], "output file names come from slugs, never from raw metadata"
+    assert not (hostile.output.parent / "evil.html").exists()
 
 
 def test_metadata_is_shown_as_plain_text(hostile):
@@ -207,6 +213,8 @@ def test_metadata_is_shown_as_plain_text(hostile):
     assert "标签" in tags
     entry = hostile.entry("元数据里藏着脚本")
     assert entry["subtitle"] == "副题" and "<" not in json.dumps(entry, ensure_ascii=False)
+    assert entry["authors"] == ["李四", "王五"]
+    assert entry["summary"].replace(" ", "") == "摘要和链接" and PAYLOAD_MARK not in json.dumps(entry)
 
 
 def test_quotes_in_a_title_cannot_open_an_attribute(hostile):

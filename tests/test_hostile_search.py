@@ -1,8 +1,8 @@
 """A build killed (SIGKILL) while it writes the search index or its export must cost nothing.
 
 union_search writes the Whoosh index into a `.building-*` folder beside the
-live generation and swaps the `current` symlink; the static export goes to a
-staging folder and is copied into output/search/ pieces first, manifest last.
+live generation and swaps the `current` symlink; the static export is staged
+beside the index and copied into output/search/ pieces first, manifest last.
 These tests kill the whole build (process group: Pelican and its indexing
 worker) at those moments and prove that the previous index and export still
 answer queries from a fresh process, and that the next build recovers.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import PROJECT_DIR
+from sitebuild import PROJECT_DIR, private_var
 from test_hostile_build import guard_plugins, run_build
 from tests.fixtures.hostile.corpus import CASES, md
 
@@ -53,8 +53,11 @@ def add_slow_article(content: Path) -> None:
 
 
 def pelican_command(content: Path, output: Path) -> list:
-    settings = {"PLUGINS": guard_plugins(), "CACHE_PATH": str(output.parent / "cache"),
-                "LOAD_CONTENT_CACHE": False}
+    """The command build_site() runs (same private index and caches), to start it ourselves."""
+    private = private_var(output)
+    settings = {"PLUGINS": guard_plugins(), "CACHE_PATH": str(private / "pelican-cache"),
+                "LOAD_CONTENT_CACHE": False, "SEARCH_INDEX_PATH": str(private / "search-index"),
+                "SEARCH_CACHE_PATH": str(private / "search-cache")}
     return [sys.executable, "-m", "pelican", str(content), "-o", str(output),
             "-s", str(PROJECT_DIR / "pelicanconf.py"), "-e"] + [
         f"{key}={json.dumps(value)}" for key, value in settings.items()]
@@ -111,7 +114,7 @@ def test_sigkilled_builds_keep_the_previous_index_and_the_next_build_recovers(tm
     content = small_site(tmp_path)
     output = tmp_path / "output"
     run_build(output, content, settings={"PLUGINS": guard_plugins()})
-    index_dir = tmp_path / "var" / "search-index"  # union_search's default, beside content/
+    index_dir = private_var(output) / "search-index"
     current = index_dir / "current"
     generation = os.path.realpath(current)
     before_cli = cli_titles(index_dir, OLD_QUERY)

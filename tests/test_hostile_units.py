@@ -302,3 +302,20 @@ def test_everything_markdown_extra_writes_passes_without_a_report():
     assert soup.select_one("sup#fnref\\:1 a.footnote-ref")["href"] == "#fn:1"
     assert soup.find("code", class_="language-python").get_text() == "x = 1 < 2\n"
     assert soup.find("img")["src"] == "/images/a.jpg" and soup.find("img")["title"] == "题"
+
+
+def test_overrides_that_would_crash_or_misplace_a_story_are_dropped():
+    from union_guard.checks import check_override
+
+    found = problems()
+    exists = {"article", "page"}.__contains__
+    assert check_override("template", "page", 3, found, exists) == "page"
+    assert check_override("lang", "zh-CN", 3, found, exists) == "zh-CN"
+    assert check_override("save_as", "articles/2022/x/index.html", 3, found, exists)
+    assert found.items == []
+    for name, value in [("template", "nonexistent"), ("template", "../base"), ("lang", "zh<b>"),
+                        ("save_as", "../../evil.html"), ("save_as", "/etc/x.html"), ("url", "javascript:x"),
+                        ("url", "a/../../b/")]:
+        assert check_override(name, value, 3, found, exists) is None, (name, value)
+    assert len(found.items) == 7 and all(level == WARNING for level, _ in found.items)
+    assert "field URL (line 3): 'javascript:x' cannot be used; ignored" in found.items[5][1]

@@ -71,3 +71,20 @@ def test_missing_index_is_one_line_not_a_traceback(tmp_path):
     )
     assert run.returncode == 1
     assert run.stderr.startswith("error: no search index at") and "Traceback" not in run.stderr
+
+
+def test_export_mode_returns_what_the_index_returns(index_dir, capsys):
+    from union_search.build import export_path
+
+    path, _ = index_dir
+    for text in ("集体协商", '"白纸黑字"', "工会 region:黄岩区", "gzjtxs"):
+        assert main(["--index", path, "--json", text]) == 0
+        from_index = json.loads(capsys.readouterr().out)
+        assert main(["--export", export_path(path), "--json", text]) == 0
+        from_export = json.loads(capsys.readouterr().out)
+        assert from_export == from_index
+
+
+def test_export_mode_without_manifest_is_a_clear_error(tmp_path, capsys):
+    assert main(["--export", str(tmp_path), "工会"]) == 1
+    assert "no search export at" in capsys.readouterr().err

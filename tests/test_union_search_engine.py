@@ -3,6 +3,7 @@ highlighting, and agreement between the Whoosh index (CLI) and the static export
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -189,3 +190,31 @@ def test_query_parser(text, parts, filters):
     query = parse_query(text)
     assert [(p.runs, p.phrase) for p in query.parts] == parts
     assert query.filters == filters
+
+
+@pytest.mark.parametrize("letters, word", [("gzjtxs", "工资集体协商"), ("aixinyizhan", "爱心驿站"),
+                                           ("kuaidixiaoge", "快递小哥"), ("bangfu", "帮扶")])
+def test_pinyin_and_initials_find_the_word(built, letters, word):
+    records, whoosh, export = built
+    assert ctrl_f_truth(records, word) <= set(whoosh_urls(whoosh, letters))
+    query = parse_query(letters)
+    assert [h.doc for h in search(whoosh, query)] == [h.doc for h in search(export, query)]
+
+
+def test_pinyin_keys_rules():
+    from union_search.pinyin import pinyin_keys
+
+    assert pinyin_keys("工资集体协商") == ["gongzijitixieshang", "gzjtxs"]
+    assert pinyin_keys("帮扶") == ["bangfu"]  # no initials for two-character words (too ambiguous)
+    assert pinyin_keys("5g") == [] and pinyin_keys("工") == []
+
+
+def test_a_query_fetches_only_a_few_small_pieces(built):
+    _, _, export = built
+    manifest_bytes = len(json.dumps(export.manifest, ensure_ascii=False).encode())
+    assert manifest_bytes < 2048
+    for text in DONE_QUERIES:
+        export.reset_counter()
+        search(export, parse_query(text))
+        assert export.bytes_fetched < 100_000, (text, export.fetched)
+        assert all(name.split("/")[0] in "itpf" for name in export.fetched), export.fetched

@@ -10,7 +10,7 @@ import re
 import unicodedata
 import zlib
 
-from .problems import Problems, where
+from .problems import Problems, label, where
 from .sanitize import body_findings, clean_body, clean_text
 
 STATUSES = ("published", "draft", "hidden", "skip")
@@ -20,6 +20,9 @@ MAX_FILE_BYTES = 2_000_000  # setting UNION_GUARD_MAX_BYTES
 MACHINE_FIELDS = frozenset({"date", "modified", "status", "slug", "lang", "template",
                             "save_as", "url", "translation"})
 _SLUG_OK = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_LANG_OK = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_PATH_OK = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._~/-]+$")
+_TEMPLATE_OK = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def line_of(source_lines, needle: str, start: int = 0):
@@ -56,7 +59,7 @@ def plain_text_field(name: str, value, line, problems: Problems):
         return value
     text, removed = clean_text(value)
     if removed:
-        problems.warning(where(name.capitalize(), [line] if line else []),
+        problems.warning(where(label(name), [line] if line else []),
                          f"HTML markup removed from {value[:60]!r}",
                          "metadata is plain text: delete the tags")
     return text
@@ -70,7 +73,7 @@ def machine_value(value):
 
 
 def date_problem(name: str, value: str, line, problems: Problems) -> None:
-    problems.error(where(name.capitalize(), [line] if line else []),
+    problems.error(where(label(name), [line] if line else []),
                    f"{value!r} is not a date",
                    "write YYYY-MM-DD (for example 2022-08-10), optionally with a time HH:MM")
 
@@ -155,3 +158,21 @@ def fallback_slug(title: str, file_stem: str, problems: Problems, make_slug) -> 
     problems.warning("field Title", f"{title!r} gives no letters for the web address; used {slug!r}",
                      "add a line such as \"Slug: gong-hui-xin-wen\"")
     return slug
+
+
+def check_override(name: str, value: str, line, problems: Problems, template_exists):
+    """Lang, Template, Save_as and URL change where and how Pelican writes a story: a bad value
+    would crash the build (unknown template) or write odd files (markup in a file name).
+    The bad field is dropped with a warning; the story is built the default way."""
+    if name == "lang":
+        ok, todo = _LANG_OK.match(value), "write a language tag such as zh-CN or en, or delete the line"
+    elif name == "template":
+        ok = _TEMPLATE_OK.match(value) and template_exists(value)
+        todo = "name a template of the theme (theme/templates/<name>.html) or delete the line"
+    else:
+        ok, todo = _PATH_OK.match(value), "write a relative path such as articles/2022/x/, or delete the line"
+    if ok:
+        return value
+    problems.warning(where(label(name), [line] if line else []), f"{value!r} cannot be used; ignored",
+                     todo)
+    return None

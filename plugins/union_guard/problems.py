@@ -29,6 +29,11 @@ def display_path(path) -> str:
     return path if relative.startswith("..") else relative
 
 
+def label(name: str) -> str:
+    """A metadata key as editors write it: 'date' → 'Date', 'url' → 'URL'."""
+    return {"url": "URL", "save_as": "Save_as"}.get(name, name.capitalize())
+
+
 def where(field_name: str | None = None, lines=()) -> str:
     """'field Date (line 2)', 'line 3', 'lines 3, 7', or '' when nothing is known."""
     lines = sorted(set(lines))

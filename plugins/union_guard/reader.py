@@ -18,6 +18,7 @@ Problems are returned in the metadata under ``PROBLEMS_KEY``; the
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +28,12 @@ from pelican.readers import _DISCARD, MarkdownReader
 
 from union_site.slugs import pinyin_slug
 
-from .checks import (MACHINE_FIELDS, MAX_FILE_BYTES, check_nesting, check_required, check_size, check_slug,
-                     check_status, date_problem, fallback_slug, machine_value, plain_text_field,
-                     sanitize_body)
+from .checks import (MACHINE_FIELDS, MAX_FILE_BYTES, check_nesting, check_override, check_required,
+                     check_size, check_slug, check_status, date_problem, fallback_slug, machine_value,
+                     plain_text_field, sanitize_body)
 from .decode import decode_source
 from .header import field_lines, header_line_count, normalize_header
-from .problems import PROBLEMS_KEY, Problems, where
+from .problems import PROBLEMS_KEY, Problems, label, where
 
 _CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(.*)$")
 _TAGS = re.compile(r"<[^>]*>")
@@ -99,13 +100,19 @@ class GuardedMarkdownReader(MarkdownReader):
         metadata[PROBLEMS_KEY] = problems.as_metadata()
         return content, metadata
 
+    def _template_exists(self, name: str) -> bool:
+        """Whether Pelican will find <name>.html: theme overrides first, then the theme."""
+        folders = list(self.settings.get("THEME_TEMPLATES_OVERRIDES", []))
+        folders.append(os.path.join(self.settings.get("THEME", ""), "templates"))
+        return any(os.path.isfile(os.path.join(folder, name + ".html")) for folder in folders)
+
     def process_metadata(self, name, value):
         state = self._guard
         if state is None:  # Pelican's own calls (defaults, path metadata)
             return super().process_metadata(name, value)
         line = state.field_lines.get(name)
         if name in self.settings["FORMATTED_FIELDS"]:
-            value = sanitize_body(value, state.source_lines, state.problems, name.capitalize(),
+            value = sanitize_body(value, state.source_lines, state.problems, label(name),
                                   body_start=(line or 1) - 1)
         elif name in MACHINE_FIELDS:
             value = machine_value(value)
@@ -123,6 +130,10 @@ class GuardedMarkdownReader(MarkdownReader):
             if name == "slug":
                 value = check_slug(value, line, state.problems, pinyin_slug)
                 if not value:
+                    return _DISCARD
+            if name in ("lang", "template", "save_as", "url") and isinstance(value, str):
+                value = check_override(name, value, line, state.problems, self._template_exists)
+                if value is None:
                     return _DISCARD
         else:
             value = plain_text_field(name, value, line, state.problems)

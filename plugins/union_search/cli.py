@@ -3,6 +3,7 @@
     python -m union_search.cli "工资集体协商"            ranked results with snippets
     python -m union_search.cli '"白纸黑字" region:黄岩区' --json
     python -m union_search.cli 愛心驛站 --index var/search-index --limit 20
+    python -m union_search.cli 集体协商 --export output/search     (what the browser finds)
 """
 
 from __future__ import annotations
@@ -16,15 +17,20 @@ from .engine import search
 from .highlight import find_marks, make_snippet
 from .index import IndexMissing
 from .query import parse_query
+from .export_reader import ExportSource
 from .whoosh_source import WhooshSource
 
 DEFAULT_INDEX = os.path.join("var", "search-index")
 
 
-def run_query(index_dir: str, text: str, limit: int = 10) -> dict:
-    """Search and format; the dict is what --json prints."""
+def run_query(index_dir: str, text: str, limit: int = 10, export_dir: str | None = None) -> dict:
+    """Search and format; the dict is what --json prints.
+
+    With `export_dir` (e.g. output/search) the static export is searched
+    instead of Whoosh, exactly as the browser does: a check of parity.
+    """
     query = parse_query(text)
-    with WhooshSource(index_dir) as source:
+    with (ExportSource(export_dir) if export_dir else WhooshSource(index_dir)) as source:
         hits = search(source, query)
         results = []
         for hit in hits[:limit]:
@@ -76,6 +82,8 @@ def main(argv=None) -> int:
     parser.add_argument("--index", default=os.environ.get("SEARCH_INDEX_PATH", DEFAULT_INDEX),
                         help=f"index directory (default: $SEARCH_INDEX_PATH or {DEFAULT_INDEX})")
     parser.add_argument("--limit", type=int, default=10, help="results to show (default 10)")
+    parser.add_argument("--export", metavar="DIR",
+                        help="search a static export (e.g. output/search) the way the browser does")
     args = parser.parse_args(argv)
     text = " ".join(args.query).strip()
     if not text or parse_query(text).empty:
@@ -83,7 +91,9 @@ def main(argv=None) -> int:
         print('error: give a query, e.g. make search Q="工资集体协商"', file=sys.stderr)
         return 2
     try:
-        found = run_query(args.index, text, max(1, args.limit))
+        if args.export and not os.path.isfile(os.path.join(args.export, "manifest.json")):
+            raise IndexMissing(f"no search export at {args.export} (expected manifest.json): build the site first")
+        found = run_query(args.index, text, max(1, args.limit), export_dir=args.export)
     except IndexMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

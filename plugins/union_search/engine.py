@@ -12,6 +12,7 @@ from typing import Hashable, Protocol
 import union_text
 
 from . import scoring
+from .pinyin import is_pinyin_query
 from .query import ParsedQuery, Part
 
 MAX_QUERY_WORD = 12  # longest vocabulary word the query segmenter tries
@@ -24,6 +25,7 @@ class Source(Protocol):
     def unigram_postings(self, char: str) -> dict[Hashable, int]: ...
     def bigram_postings(self, gram: str) -> dict[Hashable, int]: ...
     def bigram_positions(self, gram: str, docs) -> dict[Hashable, list[int]]: ...
+    def pinyin_words(self, letters: str) -> list[str]: ...
     def facet_docs(self, facet: str, value: str) -> set: ...
     def all_docs(self) -> set: ...
     def sort_fields(self, doc) -> tuple[str, str]: ...  # (date, url)
@@ -97,6 +99,11 @@ class _Cache:
 
 
 def plan_run(run: str, cache: _Cache) -> RunPlan:
+    if is_pinyin_query(run):
+        spelled = [w for w in cache.source.pinyin_words(run) if cache.is_word(w)]
+        if spelled:
+            alternatives = ([run] if cache.is_word(run) else []) + spelled
+            return RunPlan(run, [run], [alternatives], _grams(run))
     synonyms = union_text.expand(run)
     if len(synonyms) > 1:
         alternatives = [alt for alt in synonyms if cache.is_word(alt)]

@@ -27,13 +27,14 @@ from .analysis import DocAnalysis
 from .encoding import encode_doc_list, encode_positions, encode_postings
 from .engine import MAX_QUERY_WORD
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD
+from .pinyin import pinyin_table
 from .query import FILTER_NAMES
 from .records import ArticleRecord, facet_values
 
 FORMAT_VERSION = 1
 INLINE_MAX = 192
 SEGMENT_MAX = 16 * 1024
-CHUNK_TARGET = 8 * 1024
+CHUNK_TARGET = 4 * 1024
 DOCMAP_SIZE = 256
 PAGE_SIZE = 128  # chunk entries per index page (keeps the manifest tiny at 10,000 articles)
 MANIFEST = "manifest.json"
@@ -183,13 +184,18 @@ class _Inverted:
 
     def keys(self) -> list[str]:
         """All term keys in code point order (the chunk order)."""
+        self.pinyin = pinyin_table({word: len(entry[0]) for word, entry in self.words.items()})
         return sorted(
-            [f"b:{t}" for t in self.bigrams] + [f"u:{t}" for t in self.unigrams] + [f"w:{t}" for t in self.words]
+            [f"b:{t}" for t in self.bigrams] + [f"u:{t}" for t in self.unigrams]
+            + [f"w:{t}" for t in self.words] + [f"p:{t}" for t in self.pinyin]
         )
 
 
 def _term_entry(key: str, inverted: _Inverted, pieces: _PieceWriter) -> list:
     kind, term = key[0], key[2:]
+    if kind == "p":
+        words = inverted.pinyin[term]
+        return [key, len(words), words]
     if kind == "b":
         docs, qs, counts, flat = inverted.bigrams[term]
     else:

@@ -87,6 +87,10 @@ class ExportSource:
     def bigram_postings(self, gram: str) -> dict:
         return self._postings("b:" + gram)
 
+    def pinyin_words(self, letters: str) -> list[str]:
+        entry = self._entry("p:" + letters)
+        return list(entry[2]) if entry else []
+
     def bigram_positions(self, gram: str, docs) -> dict:
         entry = self._entry("b:" + gram)
         if not entry:
@@ -111,6 +115,28 @@ class ExportSource:
         for docs in chosen:
             found.update(decode_doc_list(base64.b64decode(docs)))
         return found
+
+    def facet_counts(self, docs, facet: str) -> dict[str, int]:
+        """Display value → number of `docs` carrying it (the counts next to filters)."""
+        wanted = set(docs)
+        counts = {}
+        for folded, name, encoded in self.facets().get(facet, []):
+            count = len(wanted.intersection(decode_doc_list(base64.b64decode(encoded))))
+            if count:
+                counts[name] = count
+        return counts
+
+    def stored(self, doc) -> dict:
+        return self.fragment(doc)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
     def all_docs(self) -> set:
         return set(range(self.doc_count))

@@ -137,30 +137,49 @@ def read_generation_stats(generation_dir: str) -> dict:
         return json.load(handle)
 
 
+def column(reader, name: str) -> dict[int, bytes]:
+    """docnum → value of a per-document column, live documents only ({} for an empty index)."""
+    if reader.doc_count() == 0:
+        return {}
+    values = reader.column_reader(name)
+    return {docnum: values[docnum] for docnum in reader.all_doc_ids()}
+
+
 def existing_hashes(ix) -> dict[str, str]:
     with ix.reader() as reader:
-        keys = reader.column_reader("key_col")
-        hashes = reader.column_reader("hash_col")
-        return {keys[d].decode("utf-8"): hashes[d].decode("ascii") for d in reader.all_doc_ids()}
+        keys = column(reader, "key_col")
+        hashes = column(reader, "hash_col")
+        return {keys[d].decode("utf-8"): hashes[d].decode("ascii") for d in keys}
 
 
-def collect_stats(ix) -> dict:
+AVG_KEYS = ("avg_title_words", "avg_body_words", "avg_title_chars", "avg_body_chars")
+AVG_TOLERANCE = 0.02
+
+
+def collect_stats(ix, previous: dict | None = None) -> dict:
+    """Document count and average field lengths.
+
+    The averages enter every posting's q; while they stay within
+    AVG_TOLERANCE of the previous generation's, the previous values are
+    kept, so an edit leaves other articles' postings (and pieces) unchanged.
+    """
     sums = [0, 0, 0, 0]
     count = 0
     with ix.reader() as reader:
-        lens = reader.column_reader("lens_col")
-        for docnum in reader.all_doc_ids():
-            values = LENS.unpack(lens[docnum])
+        for packed in column(reader, "lens_col").values():
+            values = LENS.unpack(packed)
             for i in range(4):
                 sums[i] += values[i]
             count += 1
     avg = [(s / count) if count else 0.0 for s in sums]
-    return {
-        "doc_count": count,
-        "avg_title_words": avg[0], "avg_body_words": avg[1],
-        "avg_title_chars": avg[2], "avg_body_chars": avg[3],
-        "analyzer": union_text.analyzer_fingerprint(),
-    }
+    if previous and all(
+        abs(avg[i] - previous.get(key, -1.0)) <= AVG_TOLERANCE * max(avg[i], 1e-9)
+        for i, key in enumerate(AVG_KEYS)
+    ):
+        avg = [previous[key] for key in AVG_KEYS]
+    stats = {"doc_count": count, "analyzer": union_text.analyzer_fingerprint()}
+    stats.update(zip(AVG_KEYS, avg))
+    return stats
 
 
 @dataclass
@@ -193,14 +212,16 @@ def update_index(index_dir: str, records: list[ArticleRecord], analyze, finish=N
         raise ValueError(f"two articles share the URL {dupes[0]!r}: give one of them another slug")
     old_hashes: dict[str, str] = {}
     old_dir = None
+    old_stats = None
     fingerprint = union_text.analyzer_fingerprint()
     if os.path.isdir(current_path(index_dir)):
         try:
-            if read_stats(index_dir).get("analyzer") == fingerprint:
+            old_stats = read_stats(index_dir)
+            if old_stats.get("analyzer") == fingerprint:
                 old_dir = os.path.realpath(current_path(index_dir))
                 old_hashes = existing_hashes(open_current(index_dir))
         except (OSError, ValueError, whoosh_index.EmptyIndexError):
-            old_dir, old_hashes = None, {}  # unreadable: rebuild from scratch
+            old_dir, old_hashes, old_stats = None, {}, None  # unreadable: rebuild from scratch
     new_hashes = {url: record.content_hash() for url, record in wanted.items()}
     to_remove = [url for url in old_hashes if new_hashes.get(url) != old_hashes[url]]
     to_add = [url for url in sorted(wanted) if old_hashes.get(url) != new_hashes[url]]
@@ -236,7 +257,7 @@ def update_index(index_dir: str, records: list[ArticleRecord], analyze, finish=N
         except BaseException:
             writer.cancel()
             raise
-        stats = collect_stats(ix)
+        stats = collect_stats(ix, old_stats if old_dir else None)
         with open(os.path.join(building, STATS_FILE), "w", encoding="utf-8") as handle:
             json.dump(stats, handle)
         if finish:

@@ -45,13 +45,20 @@ def start_build(generators) -> None:
     if not generators:
         return
     settings = generators[0].settings
+    stale = _pending.pop(id(settings), None)
+    if stale and stale[0]:  # a previous build (pelican -r) failed before `finalized`
+        stale[0].terminate()
+        stale[0].join()
     records = collect_records(generators)
     args = (records, settings["SEARCH_INDEX_PATH"], settings["SEARCH_CACHE_PATH"])
     if settings.get("SEARCH_BACKGROUND") and "fork" in multiprocessing.get_all_start_methods():
         pool = multiprocessing.get_context("fork").Pool(1)
         _pending[id(settings)] = (pool, pool.apply_async(build_search, args))
     else:
-        _pending[id(settings)] = (None, build_search(*args))
+        try:
+            _pending[id(settings)] = (None, build_search(*args))
+        except Exception as exc:  # noqa: BLE001 - reported as a build error, the site still builds
+            log.error("search: index not updated: %s", exc)
 
 
 def finish_build(pelican) -> None:

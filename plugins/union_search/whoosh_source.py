@@ -25,10 +25,10 @@ class WhooshSource:
         generation = os.path.realpath(search_index.current_path(index_dir))
         self.reader = self.ix.reader()
         self.stats = search_index.read_generation_stats(generation)
-        keys = self.reader.column_reader("key_col")
-        lens = self.reader.column_reader("lens_col")
-        dates = self.reader.column_reader("date_col")
-        live = list(self.reader.all_doc_ids())
+        keys = search_index.column(self.reader, "key_col")
+        lens = search_index.column(self.reader, "lens_col")
+        dates = search_index.column(self.reader, "date_col")
+        live = list(keys)
         urls = {d: keys[d].decode("utf-8") for d in live}
         order = sorted(live, key=lambda d: doc_order_key(dates[d].decode("ascii"), urls[d]))
         self.docnums = order  # export id → Whoosh docnum
@@ -77,6 +77,9 @@ class WhooshSource:
     def bigram_postings(self, gram: str) -> dict:
         return self.net.bigram_postings(gram)
 
+    def pinyin_words(self, letters: str) -> list[str]:
+        return self.net.pinyin_words(letters)
+
     def bigram_positions(self, gram: str, docs) -> dict:
         return self.net.bigram_positions(gram, docs)
 
@@ -93,11 +96,4 @@ class WhooshSource:
         return self.reader.stored_fields(self.docnums[doc])["doc"]
 
     def facet_counts(self, docs, facet: str) -> dict[str, int]:
-        """Display value → number of `docs` carrying it (the browser's filter counts)."""
-        wanted = set(docs)
-        counts = {}
-        for _folded, name, _encoded in self.net.facets().get(facet, []):
-            count = len(self.net.facet_docs(facet, _folded) & wanted)
-            if count:
-                counts[name] = count
-        return counts
+        return self.net.facet_counts(docs, facet)
