@@ -20,6 +20,8 @@
   const WORD_CHAR = /[\p{L}\p{N}]/u;
   const QUOTES = /[“”„‟「」『』＂]/g;
   const TOKEN = /"([^"]*)"?|([^\s":]+):"([^"]*)"?|(\S+)/gu;
+  // A run that may be pinyin or initials of vocabulary words (looked up as a p: key).
+  const PINYIN_RUN = /^[a-z]{2,}$/;
 
   // ---------------------------------------------------------------- strings
 
@@ -293,6 +295,12 @@
       return Boolean(entry && entry[1] > 0);
     }
 
+    /** The vocabulary words spelled `letters` (p: entry [key, n, [word, …]]; its chunk must be loaded). */
+    pinyinWords(letters) {
+      const entry = this.entry("p:" + letters);
+      return entry && Array.isArray(entry[2]) ? entry[2].map(String) : [];
+    }
+
     /** Postings of several keys, fetching segmented streams in parallel: Map(key → Map(doc → q)). */
     async postings(keys) {
       const result = new Map();
@@ -456,6 +464,16 @@
         }
       }
       for (const gram of netTermsOf(cs)) keys.add(netKey(gram));
+      if (PINYIN_RUN.test(run)) keys.add("p:" + run);
+    }
+    return keys;
+  }
+
+  /** The w: keys of the words that pinyin runs spell (their p: chunks must be loaded). */
+  function spelledKeys(index, runs) {
+    const keys = new Set();
+    for (const run of runs) {
+      if (PINYIN_RUN.test(run)) for (const word of index.pinyinWords(run)) keys.add("w:" + word);
     }
     return keys;
   }
@@ -464,6 +482,14 @@
   function planRun(index, run) {
     const cs = chars(run);
     const isWord = (t) => index.isWord(t);
+    if (PINYIN_RUN.test(run)) {
+      // Pinyin or initials (gzjtxs → 工资集体协商): one query word, the run itself first if it is a word.
+      const spelled = index.pinyinWords(run).filter(isWord);
+      if (spelled.length) {
+        const alternatives = (isWord(run) ? [run] : []).concat(spelled);
+        return { text: run, chars: cs, pieces: [run], words: [alternatives], grams: netTermsOf(cs) };
+      }
+    }
     const synonyms = index.expand(run);
     if (synonyms.length > 1) {
       const alternatives = synonyms.filter(isWord);
@@ -865,17 +891,19 @@
       let query = build();
       if (length(query) > MAX_QUERY_CHARS) throw new QueryTooLong();
       const runs = query.parts.flatMap((p) => p.runs);
-      // Keys without synonyms first, in parallel with the synonym table; then the synonyms' keys
-      // (usually in chunks already loaded).
+      // Keys without synonyms first (and p: keys of pinyin runs), in parallel with the synonym
+      // table; then the synonyms' keys and the w: keys of the words the pinyin runs spell.
       await Promise.all([index.loadKeys(candidateKeys(index, runs)), index.synonymsReady]);
-      await index.loadKeys(candidateKeys(index, runs));
+      await index.loadKeys([...candidateKeys(index, runs), ...spelledKeys(index, runs)]);
       if (index.charMapLoaded) return query;
       const netTermsExist = query.parts.every((part) => part.runs.every((run) =>
         netTermsOf(chars(run)).every((term) => index.entry(netKey(term)))));
       if (query.filters.size || !netTermsExist) {
         await index.loadCharMap();
         query = build();
-        await index.loadKeys(candidateKeys(index, query.parts.flatMap((p) => p.runs)));
+        const folded = query.parts.flatMap((p) => p.runs);
+        await index.loadKeys(candidateKeys(index, folded));
+        await index.loadKeys(spelledKeys(index, folded));
       }
       return query;
     }
