@@ -52,14 +52,26 @@ Status: published
 """
 TRADITIONAL_URL = "articles/2021/lu-qiao-qu-gong-hui-ai-xin-yi-zhan-fan-ti/"
 
+# One article where letters that spell words (yizhan → 驿站, 一站) are themselves a word:
+# the pinyin query must credit it as a whole-word hit, not only find the letters.
+PINYIN_ARTICLE = """Title: 职工服务小程序上线
+Date: 2021-03-01
+Slug: zhi-gong-fu-wu-xiao-cheng-xu-shang-xian-pin-yin
+Status: published
+
+职工可在微信里搜索小程序 yizhan，查找附近的休息点和饮水点。
+"""
+PINYIN_URL = "articles/2021/zhi-gong-fu-wu-xiao-cheng-xu-shang-xian-pin-yin/"
+
 
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory):
-    """content/ (plus one traditional-script article) built with the search plugin; the Whoosh index stays in tmp for the CLI."""
+    """content/ (plus one traditional-script and one pinyin article) built with the search plugin; the Whoosh index stays in tmp for the CLI."""
     root = tmp_path_factory.mktemp("search-site")
     content = copy_content(root / "content")
     (content / "articles" / "2021").mkdir(exist_ok=True)
     (content / "articles" / "2021" / "traditional-test-article.md").write_text(TRADITIONAL_ARTICLE, encoding="utf-8")
+    (content / "articles" / "2021" / "pinyin-test-article.md").write_text(PINYIN_ARTICLE, encoding="utf-8")
     output = root / "output"
     build_site(output, content_dir=content, settings={
         "PLUGINS": PLUGINS,
@@ -256,6 +268,83 @@ def test_browser_and_cli_agree_on_generated_queries(page, search_site, article_t
     assert page.console_errors == []
 
 
+# ---------------------------------------------------------------- pinyin and initials
+
+# Pinyin (full or initials, any case or width) of seed-site words, alone, with a Chinese
+# word, and with a filter; yijian spells several words (意见, 一件, 一键, 义剪); yizhan
+# spells 驿站 and 一站 and is itself a word of PINYIN_ARTICLE.
+PINYIN_QUERIES = ["gzjtxs", "aixinyizhan", "KDXG", "ｇｏｎｇｈｕｉ", "yijian", "yizhan", "bangfu 驿站",
+                  "gonghui region:台州市"]
+READ_MARKS = """() => [...document.querySelectorAll('.search-result')].map(li => ({
+  title: [...li.querySelectorAll('h2 mark')].map(m => m.textContent),
+  snippet: li.querySelector('.search-result__snippet').textContent,
+  marks: [...li.querySelectorAll('.search-result__snippet mark')].map(m => m.textContent),
+}))"""
+
+
+def spells(mark, letters):
+    """True when the (Chinese) mark is a word whose toneless pinyin or initials are `letters`."""
+    from union_search.pinyin import pinyin_keys
+
+    return letters in pinyin_keys(union_text.fold(mark))
+
+
+@pytest.mark.parametrize("query", PINYIN_QUERIES)
+def test_pinyin_queries_find_and_mark_the_chinese_word_like_the_cli(page, search_site, article_texts, query):
+    from union_search.cli import run_query
+
+    expected = run_query(str(search_site.index), query, limit=1000)
+    assert expected["total"], f"{query}: the CLI finds nothing on the seed site: the test would prove nothing"
+    first = open_search(page, search_site, q=query)
+    marks_shown = page.evaluate(READ_MARKS)
+    results = all_pages(page, search_site, first)
+    found = [r["url"] for r in results]
+    assert first["total"] == expected["total"] == len(found)
+    assert found == [r["url"] for r in expected["results"]], f"{query}: browser and CLI rank differently"
+
+    from union_search.query import parse_query
+
+    letters = [run for part in parse_query(query).parts for run in part.runs if re.fullmatch("[a-z]{2,}", run)]
+    assert letters
+    for result in results:
+        for run in letters:
+            # the Chinese word, or the letters themselves where the article writes them
+            writes_letters = run in article_texts[result["url"]]
+            assert any(spells(mark, run) or (writes_letters and union_text.fold(mark) == run)
+                       for mark in result["marks"]), \
+                f"{query}: {result['url']} does not mark a word spelled {run!r}: {result['marks']}"
+    # first page: the title and snippet marks are exactly the CLI's
+    for got, want in zip(marks_shown, expected["results"]):
+        assert got["title"] == [want["title"][s:e] for s, e in want["_title_marks"]], query
+        assert got["snippet"] == html.unescape(re.sub("</?mark>", "", want["snippet"])), query
+        assert got["marks"] == [html.unescape(m) for m in re.findall("<mark>(.*?)</mark>", want["snippet"])], query
+    assert page.console_errors == []
+
+
+def test_letters_that_are_a_word_and_spell_words_are_a_whole_word_hit(page, search_site):
+    """yizhan: alternatives are the letters (a word of PINYIN_ARTICLE) and then 驿站, 一站."""
+    from union_search.cli import run_query
+
+    expected = {r["url"]: r for r in run_query(str(search_site.index), "yizhan", limit=1000)["results"]}
+    assert expected[PINYIN_URL]["whole_word"]
+    results = all_pages(page, search_site, open_search(page, search_site, q="yizhan"))
+    assert PINYIN_URL in [r["url"] for r in results]
+    assert page.locator(".search-result--partial").count() == 0, "a pinyin hit shown as a partial match"
+    assert any(r["url"] != PINYIN_URL and "驿站" in r["marks"] for r in results)
+    assert "yizhan" in next(r for r in results if r["url"] == PINYIN_URL)["marks"]
+
+
+def test_letters_that_spell_no_word_fall_back_to_the_text(page, search_site, article_texts):
+    """A run of letters with no p: key (or inside quotes) is plain text: found only where it is written."""
+    from union_search.cli import run_query
+
+    for query in ["zzzqxj", '"gonghui"']:
+        shown = open_search(page, search_site, q=query)
+        expected = run_query(str(search_site.index), query, limit=10)
+        assert shown["total"] == expected["total"] == len(ctrl_f(article_texts, query)) == 0, query
+    assert page.console_errors == []
+
+
 # ---------------------------------------------------------------- filters
 
 def busiest_region(catalog):
@@ -374,6 +463,19 @@ def needed_chunks(export_dir, runs, synonyms):
     import bisect
 
     manifest = json.loads((export_dir / "manifest.json").read_text(encoding="utf-8"))
+
+    def last_at_or_before(rows, key):
+        return rows[bisect.bisect_right([first for first, _ in rows], key) - 1][1]
+
+    def locate(key):
+        page = last_at_or_before(manifest["pages"], key)
+        rows = json.loads((export_dir / page).read_text(encoding="utf-8"))["chunks"]
+        return page, last_at_or_before(rows, key)
+
+    def entry(key):
+        terms = json.loads((export_dir / locate(key)[1]).read_text(encoding="utf-8"))["terms"]
+        return next((e for e in terms if e[0] == key), None)
+
     keys = set()
     for run in runs:
         for i in range(len(run)):
@@ -382,20 +484,20 @@ def needed_chunks(export_dir, runs, synonyms):
         keys.update("w:" + alt for alt in synonyms(run))
         keys.update(["u:" + run] if len(run) == 1 else ["b:" + run[i:i + 2] for i in range(len(run) - 1)])
         keys.update("u:" + c for c in run)  # out-of-vocabulary characters
-
-    def last_at_or_before(rows, key):
-        return rows[bisect.bisect_right([first for first, _ in rows], key) - 1][1]
+        if re.fullmatch("[a-z]{2,}", run):  # pinyin: the p: key and the words it spells
+            keys.add("p:" + run)
+            spelled = entry("p:" + run)
+            keys.update("w:" + word for word in (spelled[2] if spelled else []))
 
     pages, chunks = set(), set()
     for key in keys:
-        page = last_at_or_before(manifest["pages"], key)
+        page, chunk = locate(key)
         pages.add(page)
-        rows = json.loads((export_dir / page).read_text(encoding="utf-8"))["chunks"]
-        chunks.add(last_at_or_before(rows, key))
+        chunks.add(chunk)
     return pages | chunks
 
 
-@pytest.mark.parametrize("query", ["爱心驿站", "愛心驛站", "工资集体协商"])
+@pytest.mark.parametrize("query", ["爱心驿站", "愛心驛站", "工资集体协商", "gzjtxs"])
 def test_first_query_fetches_only_the_pieces_it_needs(page, search_site, query):
     fetched = {}
 

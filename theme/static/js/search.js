@@ -896,7 +896,8 @@
       await Promise.all([index.loadKeys(candidateKeys(index, runs)), index.synonymsReady]);
       await index.loadKeys([...candidateKeys(index, runs), ...spelledKeys(index, runs)]);
       if (index.charMapLoaded) return query;
-      const netTermsExist = query.parts.every((part) => part.runs.every((run) =>
+      // (ASCII letters are never traditional characters: pinyin runs need no char map either.)
+      const netTermsExist = query.parts.every((part) => part.runs.every((run) => PINYIN_RUN.test(run) ||
         netTermsOf(chars(run)).every((term) => index.entry(netKey(term)))));
       if (query.filters.size || !netTermsExist) {
         await index.loadCharMap();
