@@ -390,9 +390,6 @@ def test_skipped_and_removed_text_is_not_searchable(hostile):
         assert search_titles(hostile, query) == ([], []), query
 
 
-@pytest.mark.xfail(strict=True, reason="theme/templates/tags.html sorts by attribute '1.__len__' (a bound "
-                   "method): Jinja compares method-wrappers and the build crashes as soon as the site has "
-                   "two tags. Fix: tags|sort(attribute='0.name'). Remove this mark then.")
 def test_articles_with_several_tags_build(tmp_path):
     content = tmp_path / "content" / "articles"
     content.mkdir(parents=True)
