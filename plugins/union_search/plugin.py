@@ -13,7 +13,7 @@ import os
 
 from .build import build_search, export_path
 from .export import publish
-from .records import record_from_article
+from .records import HtmlTextCache, html_to_text, record_from_article
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +29,15 @@ def set_defaults(pelican) -> None:
     settings.setdefault("SEARCH_BACKGROUND", True)
 
 
-def collect_records(generators) -> list:
+HTML_TEXT_CACHE = "html-text.marshal"
+
+
+def collect_records(generators, to_text=html_to_text) -> list:
     records = []
     for generator in generators:
         for article in getattr(generator, "articles", None) or []:
             try:
-                records.append(record_from_article(article))
+                records.append(record_from_article(article, to_text))
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build
                 log.error("search: skipped %s: %s (fix the article's metadata)",
                           getattr(article, "source_path", "?"), exc)
@@ -49,7 +52,12 @@ def start_build(generators) -> None:
     if stale and stale[0]:  # a previous build (pelican -r) failed before `finalized`
         stale[0].terminate()
         stale[0].join()
-    records = collect_records(generators)
+    texts = HtmlTextCache(os.path.join(settings["SEARCH_CACHE_PATH"], HTML_TEXT_CACHE)).load()
+    records = collect_records(generators, texts.text)
+    try:
+        texts.save()
+    except OSError as exc:
+        log.warning("search: could not save %s: %s", texts.path, exc)
     args = (records, settings["SEARCH_INDEX_PATH"], settings["SEARCH_CACHE_PATH"])
     if settings.get("SEARCH_BACKGROUND") and "fork" in multiprocessing.get_all_start_methods():
         pool = multiprocessing.get_context("fork").Pool(1)

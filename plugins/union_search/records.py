@@ -104,18 +104,83 @@ def facet_values(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(values)
 
 
-def record_from_article(article) -> ArticleRecord:
-    """Coupling with Pelican and the tagging plugin: keep it in this function."""
+def record_from_article(article, to_text=html_to_text) -> ArticleRecord:
+    """Coupling with Pelican and the tagging plugin: keep it in this function.
+
+    `to_text` is html_to_text or a cached equivalent (HtmlTextCache.text).
+    """
     date = getattr(article, "date", None)
-    subtitle = html_to_text(str(getattr(article, "subtitle", "") or ""))
-    body = html_to_text(getattr(article, "content", "") or "")
+    subtitle = to_text(str(getattr(article, "subtitle", "") or ""))
+    body = to_text(getattr(article, "content", "") or "")
     return ArticleRecord(
         url=str(getattr(article, "url", "") or ""),
-        title=html_to_text(str(getattr(article, "title", "") or "")),
+        title=to_text(str(getattr(article, "title", "") or "")),
         body=f"{subtitle}\n{body}" if subtitle else body,
         date=date.strftime("%Y-%m-%d") if date else "",
         regions=_names(getattr(article, "regions", None)),
         topics=_names(getattr(article, "topics", None)),
-        summary=html_to_text(str(getattr(article, "summary", "") or ""))[:200],
+        summary=to_text(str(getattr(article, "summary", "") or ""))[:200],
         source_path=str(getattr(article, "source_path", "") or ""),
     )
+
+
+class HtmlTextCache:
+    """html_to_text results kept between builds, keyed by the SHA-1 of the HTML.
+
+    Parsing every article with BeautifulSoup costs about 4 ms each on every
+    build, edited or not.  The file is dropped when this module changes
+    (its source is part of the version); writes are atomic; only entries
+    used by the current build are saved.
+    """
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self.stored: dict[bytes, str] = {}
+        self.used: dict[bytes, str] = {}
+
+    @staticmethod
+    def version() -> bytes:
+        with open(__file__, "rb") as handle:
+            return hashlib.sha1(handle.read()).digest()
+
+    def load(self) -> "HtmlTextCache":
+        import marshal
+
+        try:
+            with open(self.path, "rb") as handle:
+                version, entries = marshal.loads(handle.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            return self  # missing, damaged or from another version: parse again
+        if version == self.version() and isinstance(entries, dict):
+            self.stored = entries
+        return self
+
+    def text(self, html: str) -> str:
+        if not html:
+            return html_to_text(html)
+        key = hashlib.sha1(html.encode("utf-8", "surrogatepass")).digest()
+        text = self.used.get(key)
+        if text is None:
+            text = self.stored.get(key)
+            if text is None:
+                text = html_to_text(html)
+            self.used[key] = text
+        return text
+
+    def save(self) -> None:
+        import marshal
+        import os
+        import tempfile
+
+        if not self.path:
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                marshal.dump((self.version(), self.used), out)
+            os.replace(temp, self.path)
+        except BaseException:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise

@@ -10,7 +10,7 @@ from pelican.generators import Generator
 
 from .cache import CACHE_NAME, TagCache, input_key
 from .gazetteer import load_gazetteer
-from .site import (build_region_tree, build_topic_index, html_to_paragraphs, related_articles,
+from .site import (RelatedIndex, build_region_tree, build_topic_index, html_to_paragraphs,
                    story_title)
 from .tagger import tag_story
 from .topics import default_taxonomy
@@ -79,8 +79,9 @@ class TagPagesGenerator(Generator):
         self.roots, self.nodes = build_region_tree(articles, self.gaz)
         self.topic_index = build_topic_index(articles, self.taxonomy)
         count = self.settings.get("UNION_RELATED_COUNT", 5)
+        related = RelatedIndex(articles)
         for article in list(articles) + list(self.context.get("drafts", [])):
-            article.related = related_articles(article, articles, count)
+            article.related = related.related(article, count)
         listed_topics = {t.slug for t, _ in self.topic_index}
         for draft in self.context.get("drafts", []):
             # a draft's place or topic may have no page yet: show it unlinked
