@@ -15,12 +15,11 @@ from importer.pipeline import import_page
 from importer.render import carried_text, parse
 from importer.text import ends_sentence, han_multiset
 from union_site.slugs import pinyin_slug
+from seeds import SEEDS_DIR
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARTICLES = PROJECT / "content" / "articles"
-SEEDS = Path("/work/shared/seeds")
-if not SEEDS.is_dir():
-    SEEDS = PROJECT.parent / "shared" / "seeds"
+SEEDS = SEEDS_DIR
 LABELS = yaml.safe_load((Path(__file__).parent / "fixtures" / "importer" / "seeds.yaml")
                         .read_text(encoding="utf-8"))
 

@@ -9,11 +9,10 @@ import pytest
 from importer.cli import main
 from importer.decode import InputError, decode_page
 from importer.pipeline import import_page
+from seeds import SEEDS_DIR
 
 PROJECT = Path(__file__).resolve().parent.parent
-SEED = Path("/work/shared/seeds/003_2d6d7f065d993b2b.txt")
-if not SEED.exists():
-    SEED = PROJECT.parent / "shared" / "seeds" / SEED.name
+SEED = SEEDS_DIR / "003_2d6d7f065d993b2b.txt"
 
 
 def run(tmp_path, capsys, source, *extra):

@@ -2,16 +2,14 @@
 cut at random places and random paragraphs repeated (a fixed random seed keeps it repeatable)."""
 
 import random
-from pathlib import Path
 
 import pytest
 
 from importer.pipeline import import_page
 from importer.text import han_count
+from seeds import SEEDS_DIR
 
-SEEDS = Path("/work/shared/seeds")
-if not SEEDS.is_dir():
-    SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS = SEEDS_DIR
 PAGES = sorted(SEEDS.glob("*.txt"))
 
 

@@ -10,10 +10,9 @@ from importer.cli import main
 from importer.pipeline import import_page
 from importer.render import carried_text, parse
 from importer.text import han_multiset
+from seeds import SEEDS_DIR
 
-SEEDS = Path("/work/shared/seeds")
-if not SEEDS.is_dir():
-    SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS = SEEDS_DIR
 LABELS = yaml.safe_load((Path(__file__).parent / "fixtures" / "importer" / "seeds.yaml")
                         .read_text(encoding="utf-8"))
 SEED_NAMES = sorted(LABELS)

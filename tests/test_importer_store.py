@@ -1,15 +1,13 @@
 """Writing articles: idempotent re-import, edit detection by hash, unique slugs, loud failure
 when the character accounting does not balance."""
 
-from pathlib import Path
 
 import importer.pipeline
 from importer.cli import main
 from importer.render import content_hash, parse
+from seeds import SEEDS_DIR
 
-SEEDS = Path("/work/shared/seeds")
-if not SEEDS.is_dir():
-    SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS = SEEDS_DIR
 PAGE = SEEDS / "001_3f930341c8d11c38.txt"
 
 

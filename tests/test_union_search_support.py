@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import glob
-import os
 
 from union_search.records import ArticleRecord
+from seeds import SEED_PAGES
 
-SEEDS = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "..", "shared", "seeds", "*.txt")))
-if not SEEDS:
-    SEEDS = sorted(glob.glob("/work/shared/seeds/*.txt"))
+SEEDS = [str(path) for path in SEED_PAGES]
 
 
 def seed_paragraphs(path: str) -> list[str]:

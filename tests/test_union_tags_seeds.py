@@ -12,14 +12,12 @@ import pytest
 from union_tags.evaluate import county_key, evaluate, load_labels
 from union_tags.tagger import tag_story
 
+from seeds import SEEDS_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "tags" / "labels.yaml"
-SEEDS = next((p for p in (ROOT.parent / "shared" / "seeds", ROOT / "shared" / "seeds",
-                          Path("/work/shared/seeds")) if p.is_dir()), None)
-
-pytestmark = pytest.mark.skipif(SEEDS is None, reason="shared/seeds not found beside the repo")
-
-STORIES = load_labels(LABELS, SEEDS) if SEEDS else []
+SEEDS = SEEDS_DIR
+STORIES = load_labels(LABELS, SEEDS)
 
 
 def test_every_seed_page_is_labelled():

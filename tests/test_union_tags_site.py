@@ -12,19 +12,18 @@ from pathlib import Path
 import pytest
 
 from linkcheck import broken_links
+from seeds import SEEDS_DIR
 from sitebuild import build_site
 from union_tags import review
 from union_tags.evaluate import load_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "tags" / "labels.yaml"
-SEEDS = next((p for p in (ROOT.parent / "shared" / "seeds", Path("/work/shared/seeds"))
-              if p.is_dir()), None)
+SEEDS = SEEDS_DIR
 SITEURL = "https://gonghui.example.org"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
-pytestmark = [pytest.mark.build,
-              pytest.mark.skipif(SEEDS is None, reason="shared/seeds not found beside the repo")]
+pytestmark = pytest.mark.build
 
 
 def write_article(folder: Path, index: int, title: str, body: str, extra: str = "") -> Path:
