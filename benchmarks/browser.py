@@ -133,6 +133,18 @@ def _count_bytes(responses) -> dict:
 
 
 def first_query(browser, base_url: str, engine: Engine, query: str) -> dict:
+    """`_first_query`, tried once more when the page reports a network failure (seen under load)."""
+    try:
+        return _first_query(browser, base_url, engine, query)
+    except SearchPageError as error:
+        if "Failed to fetch" not in str(error):
+            raise
+        row = _first_query(browser, base_url, engine, query)
+        row["retried_after"] = str(error)
+        return row
+
+
+def _first_query(browser, base_url: str, engine: Engine, query: str) -> dict:
     """Open the engine's page for `query` in an empty context; bytes until results render."""
     context = browser.new_context()
     try:

@@ -255,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as error:
         print(f"error: {args.json_file}: {error}")
         return 2
+    if "goals" not in result:  # a .partial.json, written before the search stage
+        result["goals"] = goals(result)
     print(format_markdown(result) if args.markdown else format_table(result))
     return 0
 

@@ -150,17 +150,21 @@ def measure_search(site: Path, manifest: dict, logs: Path, with_browser: bool) -
         return search, pagefind_index
     from playwright.sync_api import sync_playwright
 
-    with SiteServer(site) as server, sync_playwright() as playwright:
+    # one server per engine: Pagefind's recall pass leaves the first server with thousands of
+    # finished connections behind it
+    with sync_playwright() as playwright:
         chromium = browser.launch(playwright)
         try:
-            search["pagefind"] = browser.measure_engine(chromium, server.url, browser.PAGEFIND, truth, say)
+            with SiteServer(site) as server:
+                search["pagefind"] = browser.measure_engine(chromium, server.url, browser.PAGEFIND, truth, say)
             reason = browser.ours_unavailable_reason(site)
             if reason:
                 search["ours"] = {"available": False, "reason": reason}
                 say(f"  ours: not available — {reason}")
             else:
                 try:
-                    search["ours"] = browser.measure_engine(chromium, server.url, browser.OURS, truth, say)
+                    with SiteServer(site) as server:
+                        search["ours"] = browser.measure_engine(chromium, server.url, browser.OURS, truth, say)
                 except Exception as error:  # noqa: BLE001 - report, keep the other figures
                     first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
                     search["ours"] = {"available": False, "reason": f"measurement failed: {first_line}"}
@@ -219,7 +223,8 @@ def search_stage(result: dict, ours: builds.Variant, manifest: dict, logs: Path,
     result["index"]["pagefind_build"] = pagefind_index
 
 
-def search_only(n: int, out: Path, with_browser: bool, plugins: list[str] | None) -> dict:
+def search_only(n: int, out: Path, with_browser: bool, plugins: list[str] | None,
+                refresh: bool = True) -> dict:
     """Measure search again on an earlier run's corpus, keeping its build figures.
 
     The full site is rebuilt once first (with its caches, not timed) so that the current theme
@@ -237,8 +242,11 @@ def search_only(n: int, out: Path, with_browser: bool, plugins: list[str] | None
         result = {"n": n, "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                   "machine": machine(), "corpus": corpus_stats(manifest), "builds": None, "index": {}}
     ours = builds.Variant("ours", plugins, work / "ours")
-    say(f"[1/2] refreshing the full site in {ours.output} (not timed)")
-    builds.rebuild(ours, work / CONTENT_DIR / "content", work / "logs", 0)
+    if refresh:
+        say(f"[1/2] refreshing the full site in {ours.output} (not timed)")
+        builds.rebuild(ours, work / CONTENT_DIR / "content", work / "logs", 0)
+    else:
+        say(f"[1/2] using the full site in {ours.output} as it is (--no-refresh)")
     result["index"] = {**result["index"], **index_sizes(ours)}
     search_stage(result, ours, manifest, work / "logs", with_browser, label="[2/2]")
     result["search_measured"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -263,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--search-only", action="store_true",
                         help="re-measure search on the previous run's corpus, keeping its build figures")
+    parser.add_argument("--no-refresh", action="store_true",
+                        help="with --search-only: measure the built site as it is, without rebuilding it")
     parser.add_argument("--plugins", default=None,
                         help="comma-separated PLUGINS for the full site (default: pelicanconf.py's)")
     args = parser.parse_args(argv)
@@ -275,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         plugins = None if args.plugins is None else [p.strip() for p in args.plugins.split(",") if p.strip()]
         if args.search_only:
-            result = search_only(args.n, out, not args.no_browser, plugins)
+            result = search_only(args.n, out, not args.no_browser, plugins, refresh=not args.no_refresh)
         else:
             result = run(args.n, out, runs, args.rebuilds, args.seed, not args.no_search,
                          not args.no_browser, plugins)

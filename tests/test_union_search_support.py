@@ -64,3 +64,24 @@ def test_seed_records_keep_every_paragraph():
         for paragraph in seed_paragraphs(path):
             assert paragraph[:60] in text
     assert len({r.url for r in records}) == len(records) >= 20
+
+
+def test_progress_reports_periodic_counts_only_for_long_builds():
+    import io
+
+    from union_search.progress import Progress
+
+    ticks = iter(range(0, 1000, 2))  # the clock advances 2 s per reading
+    out = io.StringIO()
+    progress = Progress("analysed", 300, interval=5.0, stream=out, clock=lambda: next(ticks))
+    for _ in range(10):
+        progress.advance(30)
+    progress.done()
+    lines = out.getvalue().splitlines()
+    assert lines[-1].startswith("search: analysed 300/300 articles (100%)")
+    assert 2 <= len(lines) <= 5, lines  # every ~5 s, not on every article
+    quiet = io.StringIO()
+    small = Progress("analysed", 20, stream=quiet)
+    small.advance(20)
+    small.done()
+    assert quiet.getvalue() == ""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import union_text
 
+from .progress import Progress
 from .records import ArticleRecord
 
 
@@ -147,9 +148,12 @@ def prefill(cache: AnalysisCache, records: list[ArticleRecord], workers: int | N
             status = 0
         finally:
             os._exit(status)
+    progress = Progress("analysed", len(missing))
     try:
         for record in missing[0::2]:
             cache.get(record)
+            progress.advance(2)  # the child analyses the interleaved other half alongside
+        progress.done()
     finally:
         _, status = os.waitpid(pid, 0)
     done = [r.text_hash() for r in theirs if os.path.exists(cache._path(r.text_hash()))]

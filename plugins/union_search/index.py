@@ -33,6 +33,7 @@ from whoosh import columns, fields, formats, index as whoosh_index
 import union_text
 
 from .analysis import DocAnalysis
+from .progress import Progress
 from .records import ArticleRecord, facet_values
 
 CURRENT = "current"
@@ -279,9 +280,12 @@ def update_index(index_dir: str, records: list[ArticleRecord], analyze, finish=N
         try:
             for url in to_remove:
                 writer.delete_by_term("key", url)
+            progress = Progress("indexed", len(to_add))
             for url in to_add:
                 writer.add_document(**document_fields(wanted[url], analyze(wanted[url])))
+                progress.advance()
             writer.commit()
+            progress.done()
         except BaseException:
             writer.cancel()
             raise
