@@ -121,7 +121,7 @@ def test_preview_build_keeps_every_good_article(hostile):
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_each_case_is_built_or_skipped_and_reported(hostile, case):
     if case.extra.get("plugin", "union_guard") not in guard_plugins():
-        pytest.skip(f"{case.name} is reported by {case.extra['plugin']}, not in pelicanconf.PLUGINS")
+        pytest.fail(f"{case.name} is reported by {case.extra['plugin']}, which must be in pelicanconf.PLUGINS")
     reports = hostile.reports(case.name)
     if case.level is None:
         assert reports == [], f"{case.name} should build silently, got {reports}"
@@ -348,7 +348,7 @@ def search_titles(hostile, query):
 
 def needs_search():
     if "union_search" not in guard_plugins():
-        pytest.skip("union_search is not in pelicanconf.PLUGINS")
+        pytest.fail("union_search must be in pelicanconf.PLUGINS")
 
 
 def test_every_published_article_is_in_the_search_index_and_export(hostile):

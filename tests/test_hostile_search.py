@@ -29,7 +29,7 @@ OLD_QUERY = "职工之家建设"
 
 def needs_search():
     if "union_search" not in guard_plugins():
-        pytest.skip("union_search is not in pelicanconf.PLUGINS")
+        pytest.fail("union_search must be in pelicanconf.PLUGINS")
 
 
 def small_site(root: Path) -> Path:
