@@ -1,11 +1,10 @@
-"""Segmentation throughput: the site's jieba tokenizer, and rjieba (Rust port) when installed.
+"""Segmentation throughput: the reference jieba and the rjieba accelerator, as the site uses them.
 
     python -m benchmarks.segmenters [--seeds DIR]
 
-rjieba is not a dependency.  To compare, install it outside the venv
-(`pip install --target /tmp/rj rjieba`, then PYTHONPATH=/tmp/rj).  It gets the same user
-dictionary and synonym words with the frequencies jieba ends up with, and the tokens of both are
-compared on the folded seed text (default mode with HMM, and search mode).
+Both run through union_text (same user dictionary, same frequencies and dictionary total), on the
+folded text of the seed pages: `cut` (default mode with HMM, with offsets) for throughput, and the
+site's words (union_text.segment: runs, positions, sub-words) for the comparison.
 """
 
 from __future__ import annotations
@@ -24,10 +23,7 @@ def _union_text():
     if plugins not in sys.path:
         sys.path.insert(0, plugins)
     import union_text
-    from union_text.segment import read_user_dictionary, tokenizer
-    from union_text.synonyms import synonym_groups
-    return union_text, tokenizer(), [w for w, _ in read_user_dictionary()] + [
-        w for group in synonym_groups() for w in group]
+    return union_text
 
 
 def _best_rate(function, chars: int, repeats: int = 3) -> tuple[float, object]:
@@ -41,27 +37,19 @@ def _best_rate(function, chars: int, repeats: int = 3) -> tuple[float, object]:
 
 def measure(seeds_dir: Path | None = None) -> dict:
     pool = corpus.load_seeds(seeds_dir or corpus.find_seeds_dir())
-    union_text, jieba_tk, user_words = _union_text()
+    union_text = _union_text()
     text = union_text.fold("\n".join(pool.paragraphs))
     chars = len(text)
-    rate, reference = _best_rate(lambda: list(jieba_tk.tokenize(text, mode="default", HMM=True)), chars)
-    search_rate, reference_search = _best_rate(lambda: jieba_tk.lcut_for_search(text), chars)
-    result = {"chars": chars, "jieba_chars_per_s": round(rate), "jieba_search_chars_per_s": round(search_rate)}
-    try:
-        import rjieba
-    except ImportError:
-        result["rjieba"] = "not installed"
+    rate, _ = _best_rate(lambda: union_text.cut(text, reference=True), chars)
+    result = {"chars": chars, "jieba_chars_per_s": round(rate), "segmenter": union_text.segmenter_name()}
+    if not result["segmenter"].startswith("rjieba"):
+        result["rjieba"] = "not in use (not installed, or UNION_TEXT_SEGMENTER=jieba)"
         return result
-    rust = rjieba.Jieba()
-    for word in dict.fromkeys(user_words):
-        rust.add_word(word, jieba_tk.FREQ[word], None)
-    rust_rate, tokens = _best_rate(lambda: rust.tokenize(text, "default", True), chars)
-    rust_search_rate, search_tokens = _best_rate(lambda: rust.cut_for_search(text, True), chars)
-    result.update({
-        "rjieba_chars_per_s": round(rust_rate), "rjieba_search_chars_per_s": round(rust_search_rate),
-        "rjieba_identical_tokens": [tuple(t) for t in tokens] == [tuple(t) for t in reference],
-        "rjieba_identical_search_tokens": list(search_tokens) == list(reference_search),
-    })
+    fast_rate, _ = _best_rate(lambda: union_text.cut(text), chars)
+    same = union_text.segment(text) == union_text.segment(text, reference=True)
+    result.update({"rjieba_chars_per_s": round(fast_rate),
+                   # the report's keys: words with positions and offsets, sub-words included
+                   "rjieba_identical_tokens": same, "rjieba_identical_search_tokens": same})
     return result
 
 

@@ -591,3 +591,36 @@ def test_empty_and_punctuation_queries_explain_instead_of_failing(page, search_s
         assert shown["results"] == [] and shown["status"]
     assert re.search("输入", shown["status"])
     assert page.console_errors == []
+
+
+def test_piece_fetches_are_capped_and_a_page_of_every_result_still_completes(browser, search_site, article_texts):
+    """A page listing every result fetches one fragment per result; with a cap of 4 in flight
+    (32 as published) no more than 4 piece requests are ever open at once, and the page still
+    lists every article containing the query (thousands at once made Chromium fail them)."""
+    context = browser.new_context()
+    page = context.new_page()
+
+    def patched(route):
+        body = route.fetch().text()
+        assert "const PAGE_SIZE = 10;" in body and "const MAX_IN_FLIGHT = 32;" in body
+        body = body.replace("const PAGE_SIZE = 10;", "const PAGE_SIZE = 1e9;")
+        route.fulfill(body=body.replace("const MAX_IN_FLIGHT = 32;", "const MAX_IN_FLIGHT = 4;"),
+                      content_type="text/javascript")
+
+    page.route("**/js/search.js", patched)
+    open_now, peak = set(), [0]
+
+    def started(request):
+        if "/search/" in request.url:
+            open_now.add(request)
+            peak[0] = max(peak[0], len(open_now))
+
+    page.on("request", started)
+    page.on("requestfinished", lambda request: open_now.discard(request))
+    page.on("requestfailed", lambda request: open_now.discard(request))
+    shown = open_search(page, search_site, q="工会")
+    urls = {site_path(search_site, r["url"]) for r in shown["results"]}
+    context.close()
+    assert urls == ctrl_f(article_texts, "工会")
+    assert len(urls) >= 20
+    assert 1 < peak[0] <= 4

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +35,7 @@ def write_content(content_dir) -> dict[str, str]:
     return bodies
 
 
-def build(tmp_path, background: bool):
+def build(tmp_path, background: bool, **extra):
     from pelican import Pelican, signals
     from pelican.settings import read_settings
 
@@ -54,6 +56,7 @@ def build(tmp_path, background: bool):
             "DEFAULT_LANG": "zh-CN",
             "ARTICLE_URL": "articles/{slug}/",
             "ARTICLE_SAVE_AS": "articles/{slug}/index.html",
+            **extra,
         },
     )
     try:
@@ -62,6 +65,7 @@ def build(tmp_path, background: bool):
         plugin = sys.modules.get("union_search.plugin")
         if plugin:  # signals are global: leave none of ours behind
             signals.initialized.disconnect(plugin.set_defaults)
+            signals.content_object_init.disconnect(plugin.analyse_early)
             signals.all_generators_finalized.disconnect(plugin.start_build)
             signals.finalized.disconnect(plugin.finish_build)
 
@@ -112,3 +116,29 @@ def test_rebuild_after_an_edit_updates_one_article(tmp_path, capsys):
     export = ExportSource(str(tmp_path / "output" / "search"))
     hits = search(export, parse_query("职工书屋焕然一新"))
     assert [export.fragment(h.doc)["url"] for h in hits] == ["articles/chan-gai/"]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def build_summary(caplog) -> str:
+    summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("search index:")]
+    assert summaries, "the search build logged no summary"
+    return summaries[-1]
+
+
+@pytest.mark.build
+def test_articles_are_analysed_while_pelican_reads_them_without_changing_the_export(tmp_path, caplog):
+    """The early analyser (second core, during reading) leaves the build nothing to analyse,
+    and the export is byte-identical to one built without it."""
+    for name in ("early", "late"):
+        write_content(tmp_path / name / "content")
+    with caplog.at_level(logging.INFO, logger="union_search.plugin"):
+        build(tmp_path / "early", background=True)
+        assert "(0 analysed, " in build_summary(caplog)
+        build(tmp_path / "late", background=True, SEARCH_EARLY_ANALYSIS=False)
+        assert f"({len(ARTICLES)} analysed, " in build_summary(caplog)
+    early, late = tree(tmp_path / "early" / "output" / "search"), tree(tmp_path / "late" / "output" / "search")
+    assert len(early) > 10
+    assert early == late

@@ -440,11 +440,13 @@ def test_related_index_matches_pairwise_related_articles():
         primary = rng.choice([town, county, city, None])
         codes = [c for c in (city, county, town) if primary and len(c) <= len(primary)]
         regions = [{"code": primary, "path_codes": codes, "primary": True}] if primary else []
-        topics = [{"slug": s} for s in rng.sample(["wages", "safety", "women", "skills"], rng.randint(0, 2))]
+        topics = [{"slug": s} for s in rng.sample(["wages", "safety", "women", "skills", "culture"],
+                                                   rng.choice([0, 1, 1, 2, 2, 3, 4]))]
         articles.append(SimpleNamespace(date=date(2024, 1, rng.randint(1, 3)), slug=f"s{rng.randint(0, 40)}",
                                         regions=regions, topics=topics))
     index = RelatedIndex(articles)
     draft = SimpleNamespace(date=date(2024, 2, 1), slug="draft", regions=articles[0].regions, topics=[])
     for article in articles + [draft]:
-        assert index.related(article, 5) == related_articles(article, articles, 5)
+        for limit in (1, 5, 12):
+            assert index.related(article, limit) == related_articles(article, articles, limit)
     assert any(index.related(a, 5) for a in articles)

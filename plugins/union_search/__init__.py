@@ -8,8 +8,9 @@ Pelican plugin entry point: register().  The command line is
 def register():
     from pelican import signals
 
-    from .plugin import finish_build, set_defaults, start_build
+    from .plugin import analyse_early, finish_build, set_defaults, start_build
 
     signals.initialized.connect(set_defaults)
+    signals.content_object_init.connect(analyse_early)
     signals.all_generators_finalized.connect(start_build)
     signals.finalized.connect(finish_build)

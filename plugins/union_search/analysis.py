@@ -37,14 +37,19 @@ class DocAnalysis:
 
 def analyze_field(text: str) -> FieldAnalysis:
     folded = union_text.fold(text)
-    tokens = union_text.segment(folded)
-    words = Counter(token.text for token in tokens)
-    word_len = (tokens[-1].pos + 1) if tokens else 0
+    words, word_len = union_text.word_counts(folded)  # the terms of union_text.segment()
+    runs = union_text.word_runs(folded)
     bigrams: dict[str, list[int]] = {}
-    for gram, offset in union_text.bigrams(folded):
-        bigrams.setdefault(gram, []).append(offset)
-    unigrams = Counter(char for char, _ in union_text.unigrams(folded))
-    return FieldAnalysis(dict(words), word_len, bigrams, dict(unigrams), sum(unigrams.values()))
+    get = bigrams.get
+    for run, start in runs:  # the net of union_text.bigrams(), built without the pair list
+        for offset, gram in enumerate(map(str.__add__, run, run[1:]), start):
+            offsets = get(gram)
+            if offsets is None:
+                bigrams[gram] = [offset]
+            else:
+                offsets.append(offset)
+    unigrams = Counter("".join(run for run, _ in runs))
+    return FieldAnalysis(words, word_len, bigrams, dict(unigrams), sum(unigrams.values()))
 
 
 def _field_to_tuple(f: FieldAnalysis) -> tuple:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import chain
+from operator import sub
+
 _TABLE_LIMIT = 1 << 14
 
 
@@ -32,12 +35,7 @@ def encode_varints(values) -> bytes:
 
 def gaps(values) -> list[int]:
     """Gap coding from −1: [v0 + 1, v1 − v0, …]."""
-    previous = -1
-    out = []
-    for value in values:
-        out.append(value - previous)
-        previous = value
-    return out
+    return list(map(sub, values, chain((-1,), values)))
 
 
 def read_varints(data: bytes):
@@ -83,11 +81,15 @@ def decode_postings(data: bytes) -> dict[int, int]:
 def encode_positions(docs, position_lists) -> bytes:
     """For each doc: doc gap, count, position gaps (restarting from −1)."""
     flat: list[int] = []
+    append, extend = flat.append, flat.extend
     previous = -1
     for doc, positions in zip(docs, position_lists):
-        flat.append(doc - previous)
-        flat.append(len(positions))
-        flat.extend(gaps(positions))
+        append(doc - previous)
+        append(len(positions))
+        if len(positions) == 1:  # most bigrams occur once in a document
+            append(positions[0] + 1)
+        else:
+            extend(map(sub, positions, chain((-1,), positions)))
         previous = doc
     return encode_varints(flat)
 

@@ -160,20 +160,28 @@ class _Inverted:
         char_factors = scoring.field_factors(t.char_len, b.char_len, *self.avg_chars)
         self._add_counts(self.words, doc, t.words, b.words, word_factors)
         self._add_counts(self.unigrams, doc, t.unigrams, b.unigrams, char_factors)
-        shift = analysis.title_len + 1
+        shift = (analysis.title_len + 1).__add__  # body offsets follow the title's
         quantize = scoring.quantize
+        q_of: dict[tuple[int, int], int] = {}  # (tf title, tf body) → q: few distinct pairs per document
         bigrams = self.bigrams
-        for term, in_body in b.bigrams.items():
-            in_title = t.bigrams.get(term, ())
+        title_bigrams = t.bigrams
+        for term, in_body in b.bigrams.items():  # this loop runs once per bigram posting
+            in_title = title_bigrams.get(term, ())
+            tfs = (len(in_title), len(in_body))
+            q = q_of.get(tfs)
+            if q is None:
+                q = q_of[tfs] = quantize(tfs[0], tfs[1], char_factors)
             entry = bigrams.get(term)
             if entry is None:
                 entry = bigrams[term] = (array("I"), array("I"), array("I"), array("I"))
             entry[0].append(doc)
-            entry[1].append(quantize(len(in_title), len(in_body), char_factors))
-            entry[2].append(len(in_title) + len(in_body))
-            entry[3].extend(in_title)
-            entry[3].extend([p + shift for p in in_body])
-        for term, in_title in t.bigrams.items():
+            entry[1].append(q)
+            entry[2].append(tfs[0] + tfs[1])
+            positions = entry[3]
+            if in_title:
+                positions.extend(in_title)
+            positions.extend(map(shift, in_body))
+        for term, in_title in title_bigrams.items():
             if term in b.bigrams:
                 continue
             entry = bigrams.get(term)

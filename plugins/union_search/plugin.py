@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import os
 
+from . import early
 from .build import build_search, export_path
 from .export import publish
 from .records import HtmlTextCache, html_to_text, record_from_article
@@ -18,6 +19,7 @@ from .records import HtmlTextCache, html_to_text, record_from_article
 log = logging.getLogger(__name__)
 
 _pending: dict[int, object] = {}  # id(settings dict) → AsyncResult or BuildReport
+_early: dict[int, early.EarlyAnalyser] = {}  # id(settings dict) → analyser fed while reading
 
 
 def set_defaults(pelican) -> None:
@@ -27,9 +29,33 @@ def set_defaults(pelican) -> None:
     settings.setdefault("SEARCH_CACHE_PATH", os.path.join(project, "var", "search-cache"))
     settings.setdefault("SEARCH_EXPORT_DIR", "search")  # inside OUTPUT_PATH
     settings.setdefault("SEARCH_BACKGROUND", True)
+    settings.setdefault("SEARCH_EARLY_ANALYSIS", True)  # analyse on the second core while reading
 
 
 HTML_TEXT_CACHE = "html-text.marshal"
+
+
+def html_cache_path(settings) -> str:
+    return os.path.join(settings["SEARCH_CACHE_PATH"], HTML_TEXT_CACHE)
+
+
+def analyse_early(content) -> None:
+    """content_object_init: hand each article just read to the early analyser (early.py)."""
+    from pelican.contents import Article
+
+    if not isinstance(content, Article) or not early.usable(content.settings):
+        return
+    settings = content.settings
+    analyser = _early.get(id(settings))
+    if analyser is None:
+        try:
+            analyser = _early[id(settings)] = early.EarlyAnalyser(settings["SEARCH_CACHE_PATH"],
+                                                                  html_cache_path(settings))
+        except OSError as exc:  # no process to spare: the search build analyses everything
+            log.debug("search: no early analysis: %s", exc)
+            return
+    analyser.add(getattr(content, "title", ""), getattr(content, "subtitle", ""),
+                 getattr(content, "_content", "") or "")
 
 
 def collect_records(generators, to_text=html_to_text) -> list:
@@ -52,7 +78,10 @@ def start_build(generators) -> None:
     if stale and stale[0]:  # a previous build (pelican -r) failed before `finalized`
         stale[0].terminate()
         stale[0].join()
-    texts = HtmlTextCache(os.path.join(settings["SEARCH_CACHE_PATH"], HTML_TEXT_CACHE)).load()
+    texts = HtmlTextCache(html_cache_path(settings)).load()
+    analyser = _early.pop(id(settings), None)
+    if analyser is not None:
+        texts.stored.update(analyser.finish())
     records = collect_records(generators, texts.text)
     try:
         texts.save()

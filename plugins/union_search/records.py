@@ -104,18 +104,25 @@ def facet_values(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(values)
 
 
+def record_text(title, subtitle, content, to_text=html_to_text) -> tuple[str, str]:
+    """(title, body) of a record: what analysis reads (early.py computes it before the record)."""
+    subtitle_text = to_text(str(subtitle or ""))
+    body = to_text(content or "")
+    return to_text(str(title or "")), f"{subtitle_text}\n{body}" if subtitle_text else body
+
+
 def record_from_article(article, to_text=html_to_text) -> ArticleRecord:
     """Coupling with Pelican and the tagging plugin: keep it in this function.
 
     `to_text` is html_to_text or a cached equivalent (HtmlTextCache.text).
     """
     date = getattr(article, "date", None)
-    subtitle = to_text(str(getattr(article, "subtitle", "") or ""))
-    body = to_text(getattr(article, "content", "") or "")
+    title, body = record_text(getattr(article, "title", ""), getattr(article, "subtitle", ""),
+                              getattr(article, "content", ""), to_text)
     return ArticleRecord(
         url=str(getattr(article, "url", "") or ""),
-        title=to_text(str(getattr(article, "title", "") or "")),
-        body=f"{subtitle}\n{body}" if subtitle else body,
+        title=title,
+        body=body,
         date=date.strftime("%Y-%m-%d") if date else "",
         regions=_names(getattr(article, "regions", None)),
         topics=_names(getattr(article, "topics", None)),

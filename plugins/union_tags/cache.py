@@ -81,7 +81,8 @@ class TagCache:
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".union_tags-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"version": self.version, "entries": self.used}, handle, ensure_ascii=False)
+                # dumps, not dump: json.dump streams through the pure-Python encoder (4× slower)
+                handle.write(json.dumps({"version": self.version, "entries": self.used}, ensure_ascii=False))
             os.replace(tmp, self.path)
         except BaseException:
             if os.path.exists(tmp):

@@ -15,6 +15,7 @@ Three steps, each a function of the previous one's output:
 """
 
 import functools
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -108,10 +109,15 @@ class RegionMatcher:
         self.needs_parent = set(rules["needs_parent"])
         self.blocked = sorted(set(rules["blocked_phrases"]), key=len, reverse=True)
         self.forms = self._build_forms(rules)
-        self.lengths = defaultdict(set)
+        if min(map(len, self.forms), default=2) < 2:
+            raise ValueError(f"{RULES_YAML}: place forms must be at least two characters long")
+        lengths = defaultdict(set)  # first two characters → lengths of the forms they start
         for surface in self.forms:
-            self.lengths[surface[0]].add(len(surface))
-        self.lengths = {ch: sorted(ls, reverse=True) for ch, ls in self.lengths.items()}
+            lengths[surface[:2]].add(len(surface))
+        self.lengths = {prefix: sorted(ls, reverse=True) for prefix, ls in lengths.items()}
+        # Jumps the scan to the next character some form starts with (C speed).
+        self.form_start = re.compile("[" + "".join(map(re.escape, sorted({f[0] for f in self.forms}))) + "]")
+        self.blocked_pattern = re.compile("|".join(map(re.escape, self.blocked))) if self.blocked else None
 
     # -- surface forms -------------------------------------------------------
     def _build_forms(self, rules) -> dict:
@@ -157,22 +163,30 @@ class RegionMatcher:
 
     # -- step 1: mentions --------------------------------------------------
     def find_mentions(self, section: str, original: str) -> tuple:
-        """(mentions, rejections) for one section of text."""
+        """(mentions, rejections) for one section of text.
+
+        Scanning left to right, the longest place form starting at each
+        position is a mention, unless a blocked phrase covers it (then the
+        scan goes on at the next character, so 江山 inside a blocked 万江山x
+        does not hide a real place starting inside it).
+        """
         folded = fold(original)
-        cover = self._blocked_cover(folded)
+        blocked_at = self._blocked_spans(folded)
         mentions, rejected = [], []
-        i = 0
-        while i < len(folded):
+        next_start = self.form_start.search
+        hit = next_start(folded)
+        while hit:
+            i = hit.start()
             surface = self._longest_form_at(folded, i)
             if surface is None:
-                i += 1
+                hit = next_start(folded, i + 1)
                 continue
             end = i + len(surface)
-            blocker = cover[i]
+            blocker = blocked_at(i)
             if blocker and blocker[1] >= end:
                 rejected.append(Rejection(original[i:end], section,
                                           f"在“{original[blocker[0]:blocker[1]]}”中，不是地名"))
-                i += 1
+                hit = next_start(folded, i + 1)
                 continue
             candidates = self.forms[surface]
             kinds = set(candidates.values())
@@ -180,31 +194,42 @@ class RegionMatcher:
             union_org = folded.startswith(UNION_SUFFIXES, end)
             mentions.append(Mention(section, i, end, original[i:end], kind,
                                     tuple(sorted(candidates)), union_org))
-            i = end
+            hit = next_start(folded, end)
         return mentions, rejected
 
-    def _blocked_cover(self, folded: str) -> list:
-        """cover[i]: the blocked-phrase span (start, end) starting at or before i that reaches
-        furthest; a match [i, end) lies inside a blocked phrase iff cover[i] ends at or after end."""
-        starts = {}
-        for phrase in self.blocked:
-            for found in re.finditer(re.escape(phrase), folded):
-                if found.end() > starts.get(found.start(), (0, -1))[1]:
-                    starts[found.start()] = (found.start(), found.end())
-        cover, best = [], None
-        for i in range(len(folded)):
-            span = starts.get(i)
-            if span and (best is None or span[1] > best[1]):
-                best = span
-            cover.append(best if best and best[1] > i else None)
-        return cover
-
     def _longest_form_at(self, folded: str, i: int):
-        for length in self.lengths.get(folded[i], ()):
+        for length in self.lengths.get(folded[i:i + 2], ()):
             piece = folded[i:i + length]
             if piece in self.forms:
                 return piece
         return None
+
+    def _blocked_spans(self, folded: str):
+        """A function i → the blocked-phrase span (start, end) starting at or before i that
+        reaches furthest (the earliest such), or None if none reaches past i; a match [i, end)
+        lies inside a blocked phrase iff that span ends at or after end."""
+        starts = {}
+        if self.blocked_pattern is not None and self.blocked_pattern.search(folded):
+            for phrase in self.blocked:  # every occurrence of every phrase (they may overlap)
+                for hit in re.finditer(re.escape(phrase), folded):
+                    if hit.end() > starts.get(hit.start(), (0, -1))[1]:
+                        starts[hit.start()] = (hit.start(), hit.end())
+        if not starts:
+            return lambda i: None
+        positions, reach = [], []  # span starts ascending; the furthest-reaching span up to each
+        best = None
+        for start in sorted(starts):
+            span = starts[start]
+            if best is None or span[1] > best[1]:
+                best = span
+            positions.append(start)
+            reach.append(best)
+
+        def blocked_at(i):
+            k = bisect.bisect_right(positions, i) - 1
+            return reach[k] if k >= 0 and reach[k][1] > i else None
+
+        return blocked_at
 
     # -- step 2: context ---------------------------------------------------
     def _needs_context(self, mention: Mention, code: str) -> bool:

@@ -6,6 +6,7 @@ says nothing about the topic.
 """
 
 import functools
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,8 @@ class Taxonomy:
         for keyword in self.keyword_topics:
             lengths[keyword[0]].add(len(keyword))
         self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+        # jumps the scan to the next character a keyword starts with (C speed)
+        self._start = re.compile("[" + "".join(map(re.escape, sorted(self._lengths))) + "]") if lengths else None
 
     def lookup(self, text: str):
         """The topic named by slug, full name or short name (folded), or None."""
@@ -74,17 +77,21 @@ class Taxonomy:
 
     def hits(self, text: str):
         """Yield (keyword, start) for leftmost-longest keyword matches in text."""
+        if self._start is None:
+            return
         folded = fold(text)
-        i = 0
-        while i < len(folded):
-            for length in self._lengths.get(folded[i], ()):
+        next_start = self._start.search
+        found = next_start(folded)
+        while found:
+            i = found.start()
+            for length in self._lengths[folded[i]]:
                 piece = folded[i:i + length]
                 if piece in self.keyword_topics:
                     yield piece, i
-                    i += length
+                    found = next_start(folded, i + length)
                     break
             else:
-                i += 1
+                found = next_start(folded, i + 1)
 
 
 def load_taxonomy(path: Path = TOPICS_YAML) -> Taxonomy:

@@ -7,14 +7,19 @@ bigrams()/unigrams() give the substring net; expand() applies the synonym
 table.  The search index, its static export and the tagger all use these.
 """
 
-from .fold import fold, fold_char, is_word_char, t2s_map
+from .fold import fold, fold_char, is_word_char, t2s_map, word_flags
 from .segment import (
     Token,
     bigrams,
+    cut,
     is_dictionary_word,
     segment,
+    segmenter_name,
     tokenizer,
+    sub_words,
     unigrams,
+    word_counts,
+    word_positions,
     word_runs,
 )
 from .synonyms import SynonymTableError, expand, synonym_groups, synonym_map
@@ -32,9 +37,7 @@ def analyzer_fingerprint() -> str:
     for name in ("userdict.txt", "synonyms.yaml", "fold.py", "segment.py"):
         with open(os.path.join(here, name), "rb") as handle:
             digest.update(handle.read())
-    import jieba
-
-    digest.update(jieba.__version__.encode())
+    digest.update(segmenter_name().encode())
     return digest.hexdigest()[:16]
 
 
@@ -49,17 +52,23 @@ __all__ = [
     "Token",
     "analyzer_fingerprint",
     "bigrams",
+    "cut",
     "expand",
     "fold",
     "fold_char",
     "is_dictionary_word",
     "is_word_char",
     "segment",
+    "segmenter_name",
     "synonym_groups",
     "synonym_map",
     "t2s_map",
     "tokenizer",
     "tokens",
     "unigrams",
+    "sub_words",
+    "word_counts",
+    "word_flags",
+    "word_positions",
     "word_runs",
 ]

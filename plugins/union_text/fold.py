@@ -103,3 +103,24 @@ def fold(text: str) -> str:
 def is_word_char(char: str) -> bool:
     """Letters (all scripts, CJK included) and digits; everything else breaks words."""
     return unicodedata.category(char)[0] in "LN"
+
+
+class _WordFlagTable(dict):
+    """str.translate table: word character → "w", any other → "-" (remembered per character)."""
+
+    def __missing__(self, codepoint: int) -> str:
+        flag = "w" if is_word_char(chr(codepoint)) else "-"
+        self[codepoint] = flag
+        return flag
+
+
+_WORD_FLAGS = _WordFlagTable()
+
+
+def word_flags(text: str) -> str:
+    """One flag per character of `text`: "w" for a word character, "-" otherwise.
+
+    A regex over the flags finds word runs at C speed with exactly
+    is_word_char's definition (the regex \\w class differs on a few symbols).
+    """
+    return text.translate(_WORD_FLAGS)

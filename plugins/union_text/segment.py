@@ -5,18 +5,27 @@ search-mode sub-words (dictionary words inside a longer word, e.g. 驿站 in
 爱心驿站) share their parent's position.  Offsets are into the text given,
 which callers fold first (fold() is length-preserving, so they are offsets
 into the original too).
+
+Python jieba is the reference segmenter.  rjieba (jieba-rs, the Rust port,
+same dictionary and HMM model) cuts the same words about 15× faster; it is
+used when installed, fed the same dictionary with the same frequencies and
+the same dictionary total, so every route probability is jieba's.
+tests/test_segmenter_parity.py proves identical tokens on the seeds.  Set
+UNION_TEXT_SEGMENTER=jieba to force the reference.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
-from dataclasses import dataclass
+from collections import Counter
+from typing import NamedTuple
 
 import jieba
 
-from .fold import is_word_char
+from .fold import word_flags
 from .synonyms import synonym_groups
 
 USER_DICT_PATH = os.path.join(os.path.dirname(__file__), "userdict.txt")
@@ -25,9 +34,12 @@ USER_DICT_PATH = os.path.join(os.path.dirname(__file__), "userdict.txt")
 # and carries its own frequency in userdict.txt.
 DEFAULT_USER_FREQ = 2000
 MAX_SUBWORD_SOURCE = 16  # longer tokens (URLs, digit runs) get no sub-words
+SEGMENTER_ENV = "UNION_TEXT_SEGMENTER"  # "jieba" forces the reference segmenter
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
+_added_words: list[tuple[str, int, int]] = []  # (word, frequency, frequency before) in add order
+_rust = None  # rjieba.Jieba mirroring _tokenizer, or False when not used
 
 
 class UserDictionaryError(ValueError):
@@ -60,22 +72,96 @@ def tokenizer() -> jieba.Tokenizer:
                 jieba.setLogLevel(logging.WARNING)
                 tk = jieba.Tokenizer()
                 tk.initialize()
-                for word, freq in read_user_dictionary():
+                added = []
+
+                def add(word: str, freq: int) -> None:
+                    added.append((word, freq, tk.FREQ.get(word, 0)))
                     tk.add_word(word, freq)
+
+                for word, freq in read_user_dictionary():
+                    add(word, freq)
                 for group in synonym_groups():
                     for word in group:
                         if tk.FREQ.get(word, 0) < DEFAULT_USER_FREQ:
-                            tk.add_word(word, DEFAULT_USER_FREQ)
+                            add(word, DEFAULT_USER_FREQ)
+                _added_words[:] = added
                 _tokenizer = tk
     return _tokenizer
+
+
+# Never in any text jieba segments (private-use characters are not in its
+# word pattern): carries the frequency that makes rjieba's total jieba's.
+_TOTAL_PADDING_WORD = "\ue000\ue001"
+
+
+def _rjieba():
+    """rjieba.Jieba with jieba's dictionary state, or None (not installed, or not wanted)."""
+    global _rust
+    if _rust is None:
+        tk = tokenizer()
+        with _lock:
+            if _rust is None:
+                _rust = _make_rjieba(tk) or False
+    return _rust or None
+
+
+def _make_rjieba(tk: jieba.Tokenizer):
+    if os.environ.get(SEGMENTER_ENV, "").strip().lower() == "jieba":
+        return None
+    try:
+        import rjieba
+    except ImportError:
+        return None
+    rust = rjieba.Jieba()  # jieba's own dict.txt, compiled in
+    # Python jieba adds a re-added word's frequency to its total without
+    # taking the old one off; jieba-rs replaces it.  Pad the difference so
+    # both divide by the same total.
+    padding = 0
+    for word, freq, before in _added_words:
+        rust.add_word(word, freq, None)
+        padding += before
+    if padding:
+        rust.add_word(_TOTAL_PADDING_WORD, padding, None)
+    return rust
+
+
+def segmenter_name() -> str:
+    """Which segmenter cuts words: 'rjieba-<version>' or 'jieba-<version>' (part of the fingerprint)."""
+    if _rjieba() is not None:
+        from importlib.metadata import version
+        return f"rjieba-{version('rjieba')}"
+    return f"jieba-{jieba.__version__}"
+
+
+def cut(folded: str, reference: bool = False) -> list[tuple[str, int, int]]:
+    """Default-mode (HMM) tokens of `folded` as (word, start, end); `reference` forces Python jieba.
+
+    The two segmenters group non-Chinese runs differently (jieba-rs keeps
+    2023-05-12 as one token, jieba cuts 2023|-|05|-|12); word_positions()
+    splits tokens at non-word characters, after which they agree.
+    """
+    rust = None if reference else _rjieba()
+    if rust is not None and not _RUST_DIVERGES.search(folded):
+        return rust.tokenize(folded, "default", True)
+    return list(tokenizer().tokenize(folded, mode="default", HMM=True))
+
+
+# Text where jieba-rs is known to cut differently from jieba, even after the
+# split at non-word characters; such text (rare in bulletins) goes to jieba:
+# - ideographs jieba's block pattern [\u4E00-\u9FD5] leaves out (extension
+#   planes, the newest unified block): jieba yields them one by one, jieba-rs
+#   joins them to their neighbours;
+# - a decimal run followed by a letter (2.5km): jieba cuts 2.5|km.
+_RUST_DIVERGES = re.compile(
+    "[\u3400-\u4DBF\u9FD6-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF]|\\.[0-9]+[a-zA-Z]"
+)
 
 
 def is_dictionary_word(word: str) -> bool:
     return tokenizer().FREQ.get(word, 0) > 0
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str
     pos: int  # word position; sub-words share their parent's
     start: int  # character offsets [start, end)
@@ -83,63 +169,93 @@ class Token:
     sub: bool = False
 
 
+_RUN = re.compile("w+")  # over word_flags(): one "w" per word character
+
+
 def _word_runs(word: str, start: int):
     """Split a jieba token at non-word characters (5.2% → 5, 2)."""
-    run_start = None
-    for index, char in enumerate(word + " "):
-        if index < len(word) and is_word_char(char):
-            if run_start is None:
-                run_start = index
-        elif run_start is not None:
-            yield word[run_start:index], start + run_start
-            run_start = None
+    for match in _RUN.finditer(word_flags(word)):
+        yield word[match.start() : match.end()], start + match.start()
 
 
-def _sub_words(word: str, freq: dict) -> list[tuple[str, int]]:
-    """Dictionary words strictly inside `word`, as (text, offset in word)."""
+def sub_words(word: str) -> tuple[tuple[str, int], ...]:
+    """Dictionary words strictly inside `word`, as (text, offset in word), longest first."""
     if len(word) <= 2 or len(word) > MAX_SUBWORD_SOURCE:
-        return []
-    found = []
-    for length in range(len(word) - 1, 1, -1):
-        for offset in range(0, len(word) - length + 1):
-            piece = word[offset : offset + length]
-            if freq.get(piece, 0) > 0:
-                found.append((piece, offset))
+        return ()
+    found = _sub_word_cache.get(word)
+    if found is None:
+        freq = tokenizer().FREQ
+        found = tuple(
+            (word[offset : offset + length], offset)
+            for length in range(len(word) - 1, 1, -1)
+            for offset in range(0, len(word) - length + 1)
+            if freq.get(word[offset : offset + length], 0) > 0
+        )
+        if len(_sub_word_cache) < _SUB_WORD_CACHE_SIZE:
+            _sub_word_cache[word] = found
     return found
 
 
-def segment(folded: str) -> list[Token]:
+_sub_word_cache: dict[str, tuple] = {}  # the dictionary never changes once loaded
+_SUB_WORD_CACHE_SIZE = 200_000
+
+
+def word_positions(folded: str, reference: bool = False) -> list[tuple[str, int]]:
+    """jieba's words as (text, start offset); the i-th is at word position i.
+
+    Tokens are split at non-word characters and punctuation takes no
+    position (see _word_runs).
+    """
+    flags = word_flags(folded)
+    out: list[tuple[str, int]] = []
+    append = out.append
+    for word, start, end in cut(folded, reference):
+        kinds = flags[start:end]
+        if "-" not in kinds:
+            append((word, start))
+        elif "w" in kinds:  # mixed, e.g. 5.2%: one position per run of word characters
+            out.extend((folded[m.start() : m.end()], m.start()) for m in _RUN.finditer(flags, start, end))
+    return out
+
+
+def word_counts(folded: str) -> tuple[dict[str, int], int]:
+    """({term: frequency}, number of word positions) of segment(folded), without its Tokens."""
+    positions = word_positions(folded)
+    counts = Counter(word for word, _ in positions)
+    for word, n in list(counts.items()):
+        for piece, _ in sub_words(word):
+            counts[piece] += n
+    return dict(counts), len(positions)
+
+
+def segment(folded: str, reference: bool = False) -> list[Token]:
     """Word tokens (jieba default mode, HMM on) plus search-mode sub-words."""
-    tk = tokenizer()
     tokens: list[Token] = []
-    position = 0
-    for word, start, _end in tk.tokenize(folded, mode="default", HMM=True):
-        for run, run_start in _word_runs(word, start):
-            tokens.append(Token(run, position, run_start, run_start + len(run)))
-            for piece, offset in _sub_words(run, tk.FREQ):
-                begin = run_start + offset
-                tokens.append(Token(piece, position, begin, begin + len(piece), True))
-            position += 1
+    append = tokens.append
+    for position, (run, run_start) in enumerate(word_positions(folded, reference)):
+        append(Token(run, position, run_start, run_start + len(run)))
+        for piece, offset in sub_words(run):
+            begin = run_start + offset
+            append(Token(piece, position, begin, begin + len(piece), True))
     return tokens
 
 
 def bigrams(folded: str) -> list[tuple[str, int]]:
     """The substring net: every pair of adjacent word characters, with its offset."""
     out = []
-    previous_is_word = False
-    for index, char in enumerate(folded):
-        is_word = is_word_char(char)
-        if is_word and previous_is_word:
-            out.append((folded[index - 1 : index + 1], index - 1))
-        previous_is_word = is_word
+    for run, start in word_runs(folded):
+        out.extend(zip(map(str.__add__, run, run[1:]), range(start, start + len(run) - 1)))
     return out
 
 
 def unigrams(folded: str) -> list[tuple[str, int]]:
     """Single word characters with offsets (the net for one-character queries)."""
-    return [(char, index) for index, char in enumerate(folded) if is_word_char(char)]
+    out = []
+    for run, start in word_runs(folded):
+        out.extend(zip(run, range(start, start + len(run))))
+    return out
 
 
 def word_runs(folded: str) -> list[tuple[str, int]]:
     """Maximal runs of word characters (how queries and phrases are split)."""
-    return list(_word_runs(folded, 0))
+    return [(folded[m.start() : m.end()], m.start()) for m in _RUN.finditer(word_flags(folded))]

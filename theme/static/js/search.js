@@ -12,6 +12,7 @@
 "use strict";
 (() => {
   const PAGE_SIZE = 10;
+  const MAX_IN_FLIGHT = 32; // concurrent piece fetches (see Pieces.limited)
   const FACETS = ["region", "topic", "year"];
   const FACET_LABELS = { region: "地区", topic: "专题", year: "年份" };
   const FACET_SHOWN = 12; // values listed before "show all"
@@ -162,6 +163,8 @@
       this.waitMs = 0; // wall time during which at least one wait() was pending
       this.waiting = 0;
       this.waitStart = 0;
+      this.inFlight = 0;
+      this.queued = []; // starts of fetches waiting for a free slot
     }
 
     fetch(name, kind) {
@@ -169,14 +172,34 @@
       if (!promise) {
         const url = new URL(name, this.base);
         const init = name === "manifest.json" ? { cache: "no-cache" } : {};
-        promise = fetch(url, init).then((response) => {
+        promise = this.limited(() => fetch(url, init).then((response) => {
           if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
           return kind === "bin" ? response.arrayBuffer().then((b) => new Uint8Array(b)) : response.json();
-        });
+        }));
         promise.catch(() => this.memo.delete(name)); // a failed fetch may be retried by the next query
         this.memo.set(name, promise);
       }
       return promise;
+    }
+
+    /**
+     * Run `start` (which returns a promise) once fewer than MAX_IN_FLIGHT are
+     * running.  Thousands of simultaneous fetches (a page listing every result
+     * of a common word) make Chromium fail them with "Failed to fetch".
+     */
+    limited(start) {
+      return new Promise((resolve, reject) => {
+        const run = () => {
+          this.inFlight++;
+          start().then(resolve, reject).finally(() => {
+            this.inFlight--;
+            const next = this.queued.shift();
+            if (next) next();
+          });
+        };
+        if (this.inFlight < MAX_IN_FLIGHT) run();
+        else this.queued.push(run);
+      });
     }
 
     /** Await promises, counting the wait as network time (overlapping waits count once). */
