@@ -96,6 +96,17 @@ class AnalysisCache:
         except (OSError, EOFError, ValueError, TypeError):
             return None
 
+    def ensure(self, record: ArticleRecord) -> bool:
+        """Analyse and store `record` unless its analysis is on disk; True if it was analysed.
+
+        Unlike get(), a cached analysis is not read (or checked): a damaged
+        file is found and replaced by the get() of the build itself.
+        """
+        if os.path.exists(self._path(record.text_hash())):
+            return False
+        self.get(record)
+        return True
+
     def get(self, record: ArticleRecord) -> DocAnalysis:
         text_hash = record.text_hash()
         path = self._path(text_hash)

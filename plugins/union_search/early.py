@@ -78,7 +78,7 @@ def _serve(articles, connection, cache_dir: str, html_cache_path: str | None) ->
         text_hash = record.text_hash()
         if text_hash not in seen:
             seen.add(text_hash)
-            cache.get(record)  # analysed and stored unless already cached
+            cache.ensure(record)
     connection.send(texts.used)
     connection.close()
 

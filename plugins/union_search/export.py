@@ -61,7 +61,13 @@ class ExportReport:
 
 
 class _PieceWriter:
-    """Writes content-hashed files under the export directory, skipping existing ones."""
+    """Writes content-hashed files under the export directory, skipping existing ones.
+
+    The directory belongs to a generation being built (index.update_index),
+    which is discarded unless the build completes, so a piece is written in
+    place, without a temporary file and rename: a one-article rebuild writes
+    thousands of them.
+    """
 
     def __init__(self, root: str, report: ExportReport):
         self.root = root
@@ -78,7 +84,7 @@ class _PieceWriter:
             self.report.files_kept += 1
             return name
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        _atomic_write(path, data)
+        _write_new(path, data)
         self.report.files_written += 1
         return name
 
@@ -88,6 +94,17 @@ class _PieceWriter:
 
 def _json_bytes(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _write_new(path: str, data: bytes) -> None:
+    """Create `path` (it must not exist: an existing piece may be a hard link into the previous generation)."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.fchmod(handle, 0o644)  # served by any web server, whatever the umask
+        with os.fdopen(handle, "wb", closefd=False) as out:
+            out.write(data)
+    finally:
+        os.close(handle)
 
 
 def _atomic_write(path: str, data: bytes) -> None:

@@ -106,12 +106,9 @@ def _rjieba():
 
 
 def _make_rjieba(tk: jieba.Tokenizer):
-    if os.environ.get(SEGMENTER_ENV, "").strip().lower() == "jieba":
+    if not _rjieba_wanted():
         return None
-    try:
-        import rjieba
-    except ImportError:
-        return None
+    import rjieba
     rust = rjieba.Jieba()  # jieba's own dict.txt, compiled in
     # Python jieba adds a re-added word's frequency to its total without
     # taking the old one off; jieba-rs replaces it.  Pad the difference so
@@ -125,9 +122,21 @@ def _make_rjieba(tk: jieba.Tokenizer):
     return rust
 
 
+def _rjieba_wanted() -> bool:
+    """Whether _rjieba() will give an instance, decided without loading any dictionary."""
+    import importlib.util
+
+    return (os.environ.get(SEGMENTER_ENV, "").strip().lower() != "jieba"
+            and importlib.util.find_spec("rjieba") is not None)
+
+
 def segmenter_name() -> str:
-    """Which segmenter cuts words: 'rjieba-<version>' or 'jieba-<version>' (part of the fingerprint)."""
-    if _rjieba() is not None:
+    """Which segmenter cuts words: 'rjieba-<version>' or 'jieba-<version>' (part of the fingerprint).
+
+    Cheap: caches are checked against the fingerprint before anything is segmented.
+    """
+    uses_rust = _rjieba_wanted() if _rust is None else bool(_rust)
+    if uses_rust:
         from importlib.metadata import version
         return f"rjieba-{version('rjieba')}"
     return f"jieba-{jieba.__version__}"
