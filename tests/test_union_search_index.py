@@ -15,7 +15,8 @@ from union_search import export as export_module
 from union_search.analysis import AnalysisCache
 from union_search.build import build_search, export_path
 from union_search.encoding import (
-    decode_doc_list, decode_positions, decode_postings, encode_doc_list, encode_positions, encode_postings,
+    decode_doc_list, decode_doc_set, decode_positions, decode_postings, encode_doc_list, encode_doc_set,
+    encode_positions, encode_postings,
 )
 from union_search.engine import search
 from union_search.export import publish, referenced_names
@@ -243,6 +244,17 @@ def test_stream_encodings_round_trip(values):
     assert decode_postings(encode_postings(values, qs)) == dict(zip(values, qs))
     lists = [[0, 3, 200 + v] for v in values]
     assert decode_positions(encode_positions(values, lists)) == dict(zip(values, lists))
+
+
+@pytest.mark.parametrize("docs, kind", [
+    ([], 0), ([5], 0), ([0, 999], 0), (list(range(0, 1000, 97)), 0),  # sparse: a gap-coded list
+    (list(range(1000)), 1), (list(range(0, 1000, 3)), 1), ([d for d in range(1000) if d % 10], 1),  # dense
+])
+def test_facet_document_sets_round_trip_in_the_shorter_form(docs, kind):
+    data = encode_doc_set(docs, 1000)
+    assert data[0] == kind
+    assert decode_doc_set(data) == docs
+    assert len(data) <= min(len(encode_doc_list(docs)), 1000 // 8 + 1) + 1
 
 
 def test_inline_and_segmented_streams_decode_to_df_documents(tmp_path, monkeypatch):

@@ -25,14 +25,14 @@ from . import index as search_index
 from . import scoring
 from .scoring import Q_SCALE
 from .analysis import DocAnalysis
-from .encoding import encode_doc_list, encode_positions, encode_postings
+from .encoding import encode_doc_set, encode_positions, encode_postings
 from .engine import MAX_QUERY_WORD
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD
 from .pinyin import pinyin_table
 from .query import FILTER_NAMES
 from .records import ArticleRecord, facet_values
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: facet document sets may be bitmaps (encode_doc_set)
 INLINE_MAX = 192
 SEGMENT_MAX = 16 * 1024
 CHUNK_TARGET = 4 * 1024
@@ -299,7 +299,8 @@ def _write_documents(ordered: list[ArticleRecord], pieces: _PieceWriter):
         for start in range(0, len(fragments), DOCMAP_SIZE)
     ]
     facets = {
-        facet: [[folded, name, _b64(encode_doc_list(docs))] for folded, (name, docs) in sorted(values.items())]
+        facet: [[folded, name, _b64(encode_doc_set(docs, len(ordered)))]
+                for folded, (name, docs) in sorted(values.items())]
         for facet, values in facet_docs.items()
     }
     return docmaps, facets

@@ -12,7 +12,8 @@ import bisect
 import json
 import os
 
-from .encoding import decode_doc_list, decode_positions, decode_postings
+from .encoding import decode_doc_set, decode_positions, decode_postings
+from .export import FORMAT_VERSION
 
 
 class ExportSource:
@@ -20,6 +21,9 @@ class ExportSource:
         self.root = root
         self.fetched: dict[str, int] = {}  # file → bytes (one query's worth when reset)
         self.manifest = self._json("manifest.json")
+        if self.manifest.get("format") != FORMAT_VERSION:
+            raise ValueError(f"{root}: search export format {self.manifest.get('format')}, this code reads "
+                             f"format {FORMAT_VERSION}: build the site again (make html)")
         self.doc_count = self.manifest["doc_count"]
         self._page_keys = [first for first, _ in self.manifest["pages"]]
         self._pages: dict[str, list] = {}
@@ -113,7 +117,7 @@ class ExportSource:
             chosen = [docs for folded, _name, docs in values if value in folded]
         found: set = set()
         for docs in chosen:
-            found.update(decode_doc_list(base64.b64decode(docs)))
+            found.update(decode_doc_set(base64.b64decode(docs)))
         return found
 
     def facet_counts(self, docs, facet: str) -> dict[str, int]:
@@ -121,7 +125,7 @@ class ExportSource:
         wanted = set(docs)
         counts = {}
         for folded, name, encoded in self.facets().get(facet, []):
-            count = len(wanted.intersection(decode_doc_list(base64.b64decode(encoded))))
+            count = len(wanted.intersection(decode_doc_set(base64.b64decode(encoded))))
             if count:
                 counts[name] = count
         return counts

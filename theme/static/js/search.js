@@ -149,6 +149,19 @@
     return docs;
   }
 
+  /** A facet value's documents: kind byte 0 = gap-coded list, 1 = bitmap (bit d % 8 of byte d / 8). */
+  function decodeDocSet(bytes) {
+    if (bytes.length === 0) return [];
+    if (bytes[0] === 0) return decodeDocList(bytes.subarray(1));
+    if (bytes[0] !== 1) throw new Error(`unknown document set kind ${bytes[0]}`);
+    const docs = [];
+    for (let i = 1; i < bytes.length; i++) {
+      const byte = bytes[i];
+      if (byte) for (let bit = 0; bit < 8; bit++) if (byte & (1 << bit)) docs.push((i - 1) * 8 + bit);
+    }
+    return docs;
+  }
+
   // ---------------------------------------------------------------- pieces
 
   /**
@@ -381,7 +394,7 @@
           const values = new Map();
           const byDoc = [];
           for (const [folded, name, docs] of data[facet] || []) {
-            const list = decodeDocList(base64Bytes(docs));
+            const list = decodeDocSet(base64Bytes(docs));
             values.set(folded, { name, docs: new Set(list) });
             for (const doc of list) (byDoc[doc] || (byDoc[doc] = [])).push(folded);
           }
@@ -825,7 +838,7 @@
       if (!this.index) {
         const loading = (async () => {
           const [manifest] = await this.pieces.wait([this.pieces.fetch("manifest.json", "json")]);
-          if (manifest.format !== 1) throw new Error(`unsupported search index format ${manifest.format}`);
+          if (manifest.format !== 2) throw new Error(`unsupported search index format ${manifest.format}`);
           const index = new Index(this.pieces, manifest);
           // the first query's chunks load while the synonyms arrive (see parse)
           index.synonymsReady = index.loadSynonyms();
