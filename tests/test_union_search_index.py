@@ -62,6 +62,24 @@ def test_first_build_adds_everything_and_a_rebuild_changes_nothing(small):
     assert os.path.realpath(current_path(index_dir)) == generation
 
 
+def test_new_export_code_rewrites_the_export_even_when_no_article_changed(small, monkeypatch):
+    """An upgrade that changes the export format must reach output/search on the next build,
+    although every article is unchanged (it did not: the old format stayed published)."""
+    from union_search import export_state
+
+    records, index_dir, cache_dir, _ = small
+    old_manifest = json.load(open(os.path.join(export_path(index_dir), "manifest.json")))
+    assert old_manifest["code"] == export_state.code_digest()[:16]
+    monkeypatch.setattr(export_state, "code_digest", lambda: "f" * 40)  # as after an upgrade
+    again = build_search(records, index_dir, cache_dir)
+    assert (again.index.added, again.index.updated, again.index.removed) == (0, 0, 0)
+    assert again.export is not None
+    manifest = json.load(open(os.path.join(export_path(index_dir), "manifest.json")))
+    assert manifest["code"] == "f" * 16
+    assert ExportSource(export_path(index_dir)).doc_count == len(records)
+    assert build_search(records, index_dir, cache_dir).export is None  # current again: nothing to do
+
+
 def test_one_edit_reanalyses_one_article_and_is_searchable(small):
     records, index_dir, cache_dir, _ = small
     fragments_before = {n for n in referenced_names(export_path(index_dir)) if n.startswith("d/")}

@@ -8,7 +8,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from .analysis import AnalysisCache, prefill
-from .export import ExportReport, export_index
+from .export import ExportReport, export_index, export_is_current
 from .index import EXPORT_DIR, IndexUpdate, current_path, update_index
 
 EXPORT_REPORT = "export-report.json"
@@ -52,7 +52,8 @@ def build_search(records: list[ArticleRecord], index_dir: str, cache_dir: str) -
         with open(os.path.join(generation_dir, EXPORT_REPORT), "w", encoding="utf-8") as handle:
             json.dump(asdict(report), handle)  # read back when a forked child wrote the export
 
-    index_report = update_index(index_dir, records, cache.get, finish=write_export, parallel_finish=True)
+    index_report = update_index(index_dir, records, cache.get, finish=write_export, parallel_finish=True,
+                                refresh=not export_is_current(export_path(index_dir)))
     if not exported and index_report.exported:
         with open(os.path.join(current_path(index_dir), EXPORT_REPORT), encoding="utf-8") as handle:
             exported.append(ExportReport(**json.load(handle)))

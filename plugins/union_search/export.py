@@ -351,6 +351,7 @@ def export_index(generation_dir: str, root: str, records: list[ArticleRecord], g
     charmap = {t: s for t, s in sorted(union_text.t2s_map().items()) if s in vocabulary_chars}
     manifest = {
         "format": FORMAT_VERSION,
+        "code": export_state.code_digest()[:16],  # a build re-exports when the export code changed
         "analyzer": stats["analyzer"],
         "doc_count": report.documents,
         "bm25": {
@@ -379,6 +380,17 @@ def export_index(generation_dir: str, root: str, records: list[ArticleRecord], g
     report.files_removed = _remove_unreferenced(root, pieces.names | previous_names)
     report.seconds = time.monotonic() - started
     return report
+
+
+def export_is_current(root: str) -> bool:
+    """Whether the export in `root` was written by this code (else a build writes it again,
+    even when no article changed)."""
+    try:
+        with open(os.path.join(root, MANIFEST), encoding="utf-8") as handle:
+            manifest = json.load(handle)
+    except (OSError, ValueError):
+        return False
+    return manifest.get("format") == FORMAT_VERSION and manifest.get("code") == export_state.code_digest()[:16]
 
 
 def _manifest_names(path: str) -> set[str]:

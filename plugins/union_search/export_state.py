@@ -41,15 +41,20 @@ def doc_identity(record, date_key: str) -> str:
     return f"{record.url}\0{date_key}\0{record.text_hash()}"
 
 
-def state_key(stats: dict) -> tuple:
+def code_digest() -> str:
+    """Changes whenever the code that writes the export may write something else."""
     digest = hashlib.sha1(str(STATE_VERSION).encode())
     here = os.path.dirname(os.path.abspath(__file__))
     for name in _CODE:
         with open(os.path.join(here, name), "rb") as handle:
             digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def state_key(stats: dict) -> tuple:
     averages = tuple(float(stats[k]) for k in
                      ("avg_title_words", "avg_body_words", "avg_title_chars", "avg_body_chars"))
-    return (digest.hexdigest(), stats["analyzer"]) + averages
+    return (code_digest(), stats["analyzer"]) + averages
 
 
 def load(root: str, key: tuple) -> dict | None:

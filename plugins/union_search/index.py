@@ -212,13 +212,14 @@ PARALLEL_EXPORT_MIN = 48  # a fresh index of fewer articles exports after Whoosh
 
 
 def update_index(index_dir: str, records: list[ArticleRecord], analyze, finish=None,
-                 parallel_finish: bool = False) -> IndexUpdate:
+                 parallel_finish: bool = False, refresh: bool = False) -> IndexUpdate:
     """Bring the index at `index_dir` in line with `records`.
 
     `analyze(record)` returns the record's DocAnalysis (normally through the
     cache); it is called only for new or changed articles.  `finish(path)`,
     if given, completes the new generation directory (writes the export)
-    before it becomes current.
+    before it becomes current.  `refresh` makes a new generation (and runs
+    `finish`) even when no article changed: the export code did.
     """
     started = time.monotonic()
     os.makedirs(index_dir, exist_ok=True)
@@ -250,7 +251,7 @@ def update_index(index_dir: str, records: list[ArticleRecord], analyze, finish=N
         path=index_dir,
         seconds=0.0,
     )
-    if old_dir and not to_add and not to_remove:
+    if old_dir and not to_add and not to_remove and not refresh:
         report.seconds = time.monotonic() - started
         return report
 
