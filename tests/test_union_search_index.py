@@ -393,3 +393,9 @@ def test_a_failed_export_child_is_redone_in_the_parent(tmp_path, monkeypatch):
     assert len(calls) == 1 and report.exported
     assert calls[0].split(os.sep)[-1].startswith(".building-")  # redone before the swap
     assert os.path.isdir(current_path(str(tmp_path / "index")))
+
+
+@pytest.mark.parametrize("doc_count, size", [(1, 64), (10_000, 64), (16_384, 64), (16_385, 128), (100_000, 512)])
+def test_doc_maps_stay_small_and_the_manifest_lists_at_most_256(doc_count, size):
+    assert export_module.docmap_size(doc_count) == size
+    assert -(-doc_count // size) <= export_module.MAX_DOCMAPS
