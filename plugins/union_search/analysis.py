@@ -39,17 +39,9 @@ def analyze_field(text: str) -> FieldAnalysis:
     folded = union_text.fold(text)
     words, word_len = union_text.word_counts(folded)  # the terms of union_text.segment()
     runs = union_text.word_runs(folded)
-    bigrams: dict[str, list[int]] = {}
-    get = bigrams.get
-    for run, start in runs:  # the net of union_text.bigrams(), built without the pair list
-        for offset, gram in enumerate(map(str.__add__, run, run[1:]), start):
-            offsets = get(gram)
-            if offsets is None:
-                bigrams[gram] = [offset]
-            else:
-                offsets.append(offset)
     unigrams = Counter("".join(run for run, _ in runs))
-    return FieldAnalysis(words, word_len, bigrams, dict(unigrams), sum(unigrams.values()))
+    return FieldAnalysis(words, word_len, union_text.bigram_offsets(runs), dict(unigrams),
+                         sum(unigrams.values()))
 
 
 def _field_to_tuple(f: FieldAnalysis) -> tuple:
@@ -138,8 +130,8 @@ PARALLEL_MIN = 48
 def prefill(cache: AnalysisCache, records: list[ArticleRecord], workers: int | None = None) -> int:
     """Analyse uncached records on two cores (fork); returns how many the second process did.
 
-    Segmentation is pure Python and a cold build spends most of its search
-    time in it.  A forked child analyses every other missing record into the
+    This is the fallback when the early analyser (early.py) did not run or
+    did not finish: analysis is CPU-bound Python around the segmenter.  A forked child analyses every other missing record into the
     cache (each file written atomically) while this process does the rest.
     If the child fails, its records are simply analysed again on demand.
     """

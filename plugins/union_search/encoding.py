@@ -117,9 +117,9 @@ def encode_doc_set(docs, doc_count: int) -> bytes:
     instead of about one byte per document.
     """
     listed = encode_doc_list(docs)
-    if doc_count // 8 + 1 >= len(listed):
-        return b"\x00" + listed
     bitmap = bytearray((doc_count + 7) // 8)
+    if len(bitmap) >= len(listed):
+        return b"\x00" + listed
     for doc in docs:
         bitmap[doc >> 3] |= 1 << (doc & 7)
     return b"\x01" + bytes(bitmap)

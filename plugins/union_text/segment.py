@@ -181,12 +181,6 @@ class Token(NamedTuple):
 _RUN = re.compile("w+")  # over word_flags(): one "w" per word character
 
 
-def _word_runs(word: str, start: int):
-    """Split a jieba token at non-word characters (5.2% → 5, 2)."""
-    for match in _RUN.finditer(word_flags(word)):
-        yield word[match.start() : match.end()], start + match.start()
-
-
 def sub_words(word: str) -> tuple[tuple[str, int], ...]:
     """Dictionary words strictly inside `word`, as (text, offset in word), longest first."""
     if len(word) <= 2 or len(word) > MAX_SUBWORD_SOURCE:
@@ -212,8 +206,8 @@ _SUB_WORD_CACHE_SIZE = 200_000
 def word_positions(folded: str, reference: bool = False) -> list[tuple[str, int]]:
     """jieba's words as (text, start offset); the i-th is at word position i.
 
-    Tokens are split at non-word characters and punctuation takes no
-    position (see _word_runs).
+    Tokens are split at non-word characters (5.2% → 5, 2) and punctuation
+    takes no position.
     """
     flags = word_flags(folded)
     out: list[tuple[str, int]] = []
@@ -249,12 +243,26 @@ def segment(folded: str, reference: bool = False) -> list[Token]:
     return tokens
 
 
+def bigram_offsets(runs: list[tuple[str, int]]) -> dict[str, list[int]]:
+    """The substring net, {bigram: offsets}: every pair of adjacent characters of each word run
+    (runs as word_runs() gives them)."""
+    offsets: dict[str, list[int]] = {}
+    get = offsets.get
+    for run, start in runs:
+        for offset, gram in enumerate(map(str.__add__, run, run[1:]), start):
+            found = get(gram)
+            if found is None:
+                offsets[gram] = [offset]
+            else:
+                found.append(offset)
+    return offsets
+
+
 def bigrams(folded: str) -> list[tuple[str, int]]:
-    """The substring net: every pair of adjacent word characters, with its offset."""
-    out = []
-    for run, start in word_runs(folded):
-        out.extend(zip(map(str.__add__, run, run[1:]), range(start, start + len(run) - 1)))
-    return out
+    """The substring net as (bigram, offset) pairs in text order."""
+    pairs = [(gram, offset) for gram, offsets in bigram_offsets(word_runs(folded)).items()
+             for offset in offsets]
+    return sorted(pairs, key=lambda pair: pair[1])
 
 
 def unigrams(folded: str) -> list[tuple[str, int]]:
