@@ -19,6 +19,7 @@ SRC ?=
 DEST ?= content/articles
 Q ?=
 JSON ?=
+LIMIT ?=
 BENCH_N ?= 1000
 PYTEST_ARGS ?=
 
@@ -36,7 +37,7 @@ help:
 	@echo 'make regenerate           rebuild on every change'
 	@echo 'make publish              production build; fails on any error or warning'
 	@echo 'make import SRC=... [DEST=content/articles]   turn bulletin pages into draft articles'
-	@echo 'make search Q=... [JSON=1]                     search the editors index'
+	@echo 'make search Q=... [JSON=1] [LIMIT=n|all]       search the editors index'
 	@echo 'make tags                 review table of region and topic tags'
 	@echo 'make bench [BENCH_N=1000] build and search benchmarks'
 	@echo 'make lint                 static checks'
@@ -73,13 +74,20 @@ test: install
 lint: install
 	$(PYTHON) -m compileall -q plugins importer tests $(wildcard benchmarks) pelicanconf.py publishconf.py
 
+# Editors' text (file names, queries) reaches commands through the environment, never through
+# shell text: `$(value X)` keeps make from expanding `$` inside it, and recipes quote "$$VAR".
+# Any file name and any query work, quotes, backticks and `$` included.
+import: export UNION_IMPORT_SRC := $(value SRC)
+import: export UNION_IMPORT_DEST := $(value DEST)
 import: install
-	@test -n "$(SRC)" || { echo 'usage: make import SRC=<file-or-dir> [DEST=content/articles] [FORCE=1]'; exit 2; }
-	$(PYTHON) -m importer "$(SRC)" --dest "$(DEST)" $(if $(FORCE),--force,)
+	@test -n "$$UNION_IMPORT_SRC" || { echo 'usage: make import SRC=<file-or-dir> [DEST=content/articles] [FORCE=1]'; exit 2; }
+	$(PYTHON) -m importer "$$UNION_IMPORT_SRC" --dest "$$UNION_IMPORT_DEST" $(if $(FORCE),--force,)
 
+search: export UNION_SEARCH_QUERY := $(value Q)
+search: export UNION_SEARCH_LIMIT := $(value LIMIT)
 search: install
-	@test -n "$(Q)" || { echo 'usage: make search Q="工资集体协商" [JSON=1]'; exit 2; }
-	$(PYTHON) -m union_search.cli $(if $(JSON),--json,) -- "$(Q)"
+	@test -n "$$UNION_SEARCH_QUERY" || { echo 'usage: make search Q="工资集体协商" [JSON=1] [LIMIT=n|all]'; exit 2; }
+	@$(PYTHON) -m union_search.cli $(if $(JSON),--json,) --limit "$${UNION_SEARCH_LIMIT:-10}" -- "$$UNION_SEARCH_QUERY"
 
 tags: install
 	$(PYTHON) -m union_tags.review $(INPUTDIR)

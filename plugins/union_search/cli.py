@@ -23,7 +23,20 @@ from .whoosh_source import WhooshSource
 DEFAULT_INDEX = os.path.join("var", "search-index")
 
 
-def run_query(index_dir: str, text: str, limit: int = 10, export_dir: str | None = None) -> dict:
+def result_limit(value: str) -> int | None:
+    """--limit: a positive number of results, or `all` (None: no limit)."""
+    if value.strip().lower() == "all":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of results: give 1 or more, or all")
+    return number
+
+
+def run_query(index_dir: str, text: str, limit: int | None = 10, export_dir: str | None = None) -> dict:
     """Search and format; the dict is what --json prints.
 
     With `export_dir` (e.g. output/search) the static export is searched
@@ -81,7 +94,8 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON (url, title, score, snippet, …)")
     parser.add_argument("--index", default=os.environ.get("SEARCH_INDEX_PATH", DEFAULT_INDEX),
                         help=f"index directory (default: $SEARCH_INDEX_PATH or {DEFAULT_INDEX})")
-    parser.add_argument("--limit", type=int, default=10, help="results to show (default 10)")
+    parser.add_argument("--limit", type=result_limit, default=10, metavar="N|all",
+                        help="results to show (default 10; all: every result)")
     parser.add_argument("--export", metavar="DIR",
                         help="search a static export (e.g. output/search) the way the browser does")
     args = parser.parse_args(argv)
@@ -93,7 +107,7 @@ def main(argv=None) -> int:
     try:
         if args.export and not os.path.isfile(os.path.join(args.export, "manifest.json")):
             raise IndexMissing(f"no search export at {args.export} (expected manifest.json): build the site first")
-        found = run_query(args.index, text, max(1, args.limit), export_dir=args.export)
+        found = run_query(args.index, text, args.limit, export_dir=args.export)
     except IndexMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
