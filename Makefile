@@ -40,7 +40,7 @@ help:
 	@echo 'make search Q=... [JSON=1] [LIMIT=n|all]       search the editors index'
 	@echo 'make tags                 review table of region and topic tags'
 	@echo 'make bench [BENCH_N=1000] build and search benchmarks'
-	@echo 'make lint                 static checks'
+	@echo 'make lint                 static checks (ruff, rules in pyproject.toml)'
 	@echo 'make clean                remove output/'
 
 $(STAMP): requirements.txt
@@ -72,7 +72,7 @@ test: install
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(PYTHON) -m compileall -q plugins importer tests $(wildcard benchmarks) pelicanconf.py publishconf.py
+	$(BIN)/ruff check .
 
 # Editors' text (file names, queries) reaches commands through the environment, never through
 # shell text: `$(value X)` keeps make from expanding `$` inside it, and recipes quote "$$VAR".

@@ -48,7 +48,7 @@ def _decode_bom(data: bytes) -> Decoded | None:
                 return Decoded(data.decode(encoding), encoding)
             except UnicodeDecodeError as error:
                 raise InputError(f"starts with a {encoding} byte-order mark but byte "
-                                 f"{error.start} is invalid {encoding}; re-save the file as UTF-8")
+                                 f"{error.start} is invalid {encoding}; re-save the file as UTF-8") from None
     return None
 
 

@@ -11,7 +11,7 @@ from importer.decode import decode_page
 from importer.dedupe import Dropped, NearDuplicate, drop_duplicates, near_duplicates
 from importer.render import Article, body_markdown, carried_text, parse, render, story_metadata
 from importer.repair import Join, repair
-from union_site.slugs import pinyin_slug
+from union_text.pinyin import pinyin_slug
 
 
 @dataclass

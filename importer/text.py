@@ -23,10 +23,6 @@ def han_multiset(text: str) -> Counter:
     return Counter(han_chars(text))
 
 
-def is_han(char: str) -> bool:
-    return bool(_HAN.fullmatch(char))
-
-
 def ends_sentence(text: str) -> bool:
     """True when the text ends with a finished sentence (closing quotes are looked through)."""
     stripped = text.rstrip()

@@ -18,8 +18,10 @@ def build_site(output_dir, content_dir=None, conf="pelicanconf.py", settings=Non
     """Run a real Pelican build in a subprocess; returns the CompletedProcess.
 
     ``settings`` override pelicanconf values (JSON-encoded for ``-e``); the
-    reader cache and the search index go to a folder beside the output, so
-    tests never share one and never touch the project's own var/.
+    reader cache, the search index and the build report go to a folder beside
+    the output, so tests never share one and never touch the project's own var/.
+    Read the build's problems with build_report(output_dir), never from the
+    console (Rich wraps and cuts lines at the terminal's width).
     """
     output_dir = Path(output_dir)
     private = private_var(output_dir)
@@ -27,7 +29,8 @@ def build_site(output_dir, content_dir=None, conf="pelicanconf.py", settings=Non
                  "LOAD_CONTENT_CACHE": False,
                  # The editors' index and analysis cache normally live in <project>/var.
                  "SEARCH_INDEX_PATH": str(private / "search-index"),
-                 "SEARCH_CACHE_PATH": str(private / "search-cache")}
+                 "SEARCH_CACHE_PATH": str(private / "search-cache"),
+                 "UNION_BUILD_REPORT": str(private / "build-report.json")}
     overrides.update(settings or {})
     cmd = PELICAN + [str(content_dir or PROJECT_DIR / "content"), "-o", str(output_dir),
                      "-s", str(PROJECT_DIR / conf), "-e"]
@@ -44,6 +47,17 @@ def private_var(output_dir) -> Path:
     """Where build_site() keeps a build's reader cache and search index."""
     output_dir = Path(output_dir)
     return output_dir.parent / (output_dir.name + "-var")
+
+
+def build_report(output_dir) -> dict:
+    """The build report (union_core.report) of the last build_site() into `output_dir`."""
+    path = private_var(output_dir) / "build-report.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def problems(output_dir, level=None) -> list[dict]:
+    """The problems of the last build into `output_dir` ("error"/"warning", or both)."""
+    return [p for p in build_report(output_dir)["problems"] if level in (None, p["level"])]
 
 
 def copy_content(target_dir):

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import pelicanconf
-from sitebuild import PROJECT_DIR, build_site, private_var
+from sitebuild import PROJECT_DIR, build_site, private_var, problems
 from tests.fixtures.hostile.corpus import CASES, HOSTILE_DIR, PAYLOAD_MARK, cases, md, write_corpus
 
 pytestmark = pytest.mark.build
@@ -32,39 +31,19 @@ def guard_plugins(*extra):
     return plugins + [p for p in extra if p not in plugins]
 
 
-@contextmanager
-def one_line_per_log_record():
-    """Pelican logs through Rich, which wraps at COLUMNS: keep each record on one line."""
-    saved = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = "10000"
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("COLUMNS", None)
-        else:
-            os.environ["COLUMNS"] = saved
-
-
 def run_build(output, content, **kwargs):
-    with one_line_per_log_record():
-        return build_site(output, content_dir=content, **kwargs)
+    return build_site(output, content_dir=content, **kwargs)
 
 
-def report_lines(log: str):
-    """[(level, text)] for every ERROR/WARNING/CRITICAL record of a build log."""
-    found = []
-    for line in log.splitlines():
-        match = REPORT_LINE.match(line)
-        if match:
-            found.append((match.group(1), match.group(2).strip()))
-    return found
+def report_lines(output) -> list[tuple[str, str]]:
+    """[(LEVEL, the line as logged)] for every problem in the build report of `output`."""
+    return [(p["level"].upper(), p["text"]) for p in problems(output)]
 
 
 @dataclass
 class HostileBuild:
     output: Path
-    log: str
+    problems: list
     catalog: dict
 
     @property
@@ -74,8 +53,8 @@ class HostileBuild:
 
     def reports(self, name):
         """union_guard's reports naming this file (Pelican adds its own 'Could not process <file>')."""
-        subject = re.compile(rf"^\S*/{re.escape(name)}: ")
-        return [(level, text) for level, text in report_lines(self.log) if subject.match(text)]
+        return [(p["level"].upper(), p["text"]) for p in self.problems
+                if p["path"] and os.path.basename(p["path"]) == name]
 
     def entry(self, title):
         return next((e for e in self.catalog["articles"] if e["title"] == title), None)
@@ -92,9 +71,9 @@ def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     content = write_corpus(root / "content")
     output = root / "output"
-    result = run_build(output, content, settings={"PLUGINS": guard_plugins()})
+    run_build(output, content, settings={"PLUGINS": guard_plugins()})
     catalog = json.loads((output / "catalog.json").read_text(encoding="utf-8"))
-    return HostileBuild(output, result.stdout + result.stderr, catalog)
+    return HostileBuild(output, problems(output), catalog)
 
 
 def real_titles():
@@ -142,7 +121,7 @@ def test_each_case_is_built_or_skipped_and_reported(hostile, case):
                 assert entry[key].startswith(case.extra[key]), (key, entry[key])
         assert entry["slug"] and entry["slug"].isascii()
     else:
-        assert f"/{case.name}" in hostile.log
+        assert any(case.name in p["text"] for p in hostile.problems)
         if case.title:
             assert hostile.entry(case.title) is None
 
@@ -158,7 +137,8 @@ def test_duplicate_slug_keeps_the_older_article_and_names_both_files(hostile):
     assert "早先发布的那篇" in page.select_one(".article__body").get_text()
     assert len([e for e in hostile.catalog["articles"] if e["title"] == "两篇同名的报道"]) == 1
     assert hostile.entry("同一天的第一篇")["slug"] == "same-slug"
-    assert "There are 2 items" not in hostile.log, "Pelican must not see the pair as translations"
+    assert not any("There are 2 items" in p["text"] for p in hostile.problems), \
+        "Pelican must not see the pair as translations"
     about = BeautifulSoup((hostile.output / "about" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert about.find("h1").get_text(strip=True) != "关于（复制）", "the real About page keeps its address"
     assert "duplicate-" not in json.dumps(hostile.catalog)
@@ -271,9 +251,9 @@ def test_unknown_region_and_topic_are_reported_by_union_tags(tmp_path):
     (content / "articles" / case.name).write_bytes(case.data)
     (content / "articles" / "good.md").write_bytes(md("Title: 安吉县快递行业工资集体协商", "Date: 2022-01-01",
                                                       "", "安吉县总工会推动快递行业工资集体协商。"))
-    result = run_build(tmp_path / "output", content,
-                       settings={"PLUGINS": guard_plugins("union_site", "union_tags")})
-    reports = [t for level, t in report_lines(result.stdout + result.stderr) if case.name in t]
+    run_build(tmp_path / "output", content,
+              settings={"PLUGINS": guard_plugins("union_site", "union_tags")})
+    reports = [t for level, t in report_lines(tmp_path / "output") if case.name in t]
     assert any("火星市" in t for t in reports), reports
     assert any("不存在的专题" in t for t in reports), reports
     catalog = json.loads((tmp_path / "output" / "catalog.json").read_text(encoding="utf-8"))
@@ -307,16 +287,15 @@ def publish(tmp_path, content):
 def test_publish_fails_on_any_error_or_warning(tmp_path, name, expected):
     content = small_site(tmp_path, name, "b-dup-old.md")
     result = publish(tmp_path, content)
-    log = result.stdout + result.stderr
-    assert result.returncode != 0, log
+    assert result.returncode != 0, result.stdout + result.stderr
+    log = "\n".join(text for _, text in report_lines(tmp_path / "output"))
     assert name in log and expected in log, log
 
 
 def test_publish_of_the_real_content_passes_the_guard(tmp_path):
     result = publish(tmp_path, small_site(tmp_path))
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, log
-    assert report_lines(log) == []
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert report_lines(tmp_path / "output") == []
 
 
 def test_makefile_publish_is_fatal_and_html_is_not():
@@ -411,8 +390,8 @@ def test_problems_are_reported_again_when_the_reader_cache_is_used(tmp_path):
     settings = {"PLUGINS": ["union_guard", "union_site"], "LOAD_CONTENT_CACHE": True,
                 "CACHE_PATH": str(tmp_path / "cache")}
     for _ in range(2):
-        result = run_build(tmp_path / "output", tmp_path / "content", settings=settings)
-        reports = report_lines(result.stdout + result.stderr)
+        run_build(tmp_path / "output", tmp_path / "content", settings=settings)
+        reports = report_lines(tmp_path / "output")
         assert any(level == "WARNING" and "/script-title.md: field Title" in t for level, t in reports)
         assert any(level == "ERROR" and "/bad-date.md: field Date" in t for level, t in reports)
         catalog = json.loads((tmp_path / "output" / "catalog.json").read_text(encoding="utf-8"))

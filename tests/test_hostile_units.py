@@ -16,7 +16,12 @@ from union_guard.header import field_lines, normalize_header
 from union_guard.problems import ERROR, WARNING, Problems
 from union_guard.reader import chinese_date_to_iso
 from union_guard.sanitize import BODY_TAGS, body_findings, clean_body, clean_text
-from union_site.slugs import pinyin_slug
+from union_text.pinyin import pinyin_slug
+
+
+def flat(found: Problems) -> list[tuple[str, str]]:
+    """(level, the line as logged) for each problem recorded."""
+    return [(problem.level, problem.text()) for problem in found.items]
 
 
 def problems():
@@ -36,7 +41,7 @@ def test_gbk_falls_back_with_a_warning_naming_the_file():
     found = problems()
     decoded = decode_source("Title: 职工之家\n\n帮扶困难职工。\n".encode("gbk"), found)
     assert decoded.text == "Title: 职工之家\n\n帮扶困难职工。\n" and decoded.encoding == "gb18030"
-    [(level, text)] = found.items
+    [(level, text)] = flat(found)
     assert level == WARNING and text.startswith("content/articles/x.md: file is not UTF-8")
     assert "save the file as UTF-8" in text
 
@@ -44,21 +49,21 @@ def test_gbk_falls_back_with_a_warning_naming_the_file():
 def test_utf16_nul_and_undecodable_bytes():
     found = problems()
     assert decode_source("Title: 工会\n".encode("utf-16"), found).text == "Title: 工会\n"
-    assert "UTF-16" in found.items[0][1]
+    assert "UTF-16" in flat(found)[0][1]
     found = problems()
     decoded = decode_source(b"Title: a\x00b\n\nok\x0c\nx\x00\n", found)
     assert decoded.text == "Title: ab\n\nok\nx\n" and decoded.control_lines == [1, 3, 4]
-    assert found.items[0][1].startswith("content/articles/x.md: lines 1, 3, 4: removed NUL")
+    assert flat(found)[0][1].startswith("content/articles/x.md: lines 1, 3, 4: removed NUL")
     found = problems()
     assert decode_source(b"Title: a\n\n\x81\x30\x81\n", found).text is None
-    assert found.items[0][0] == ERROR and "line 3" in found.items[0][1]
+    assert flat(found)[0][0] == ERROR and "line 3" in flat(found)[0][1]
 
 
 def test_empty_files_are_errors():
     for raw in (b"", b"  \n\t\n"):
         found = problems()
         assert decode_source(raw, found).text is None
-        assert found.has_error and "file is empty" in found.items[0][1]
+        assert found.has_error and "file is empty" in flat(found)[0][1]
 
 
 # --- metadata header -----------------------------------------------------------------------
@@ -158,7 +163,7 @@ def test_findings_point_to_source_lines():
     found = problems()
     cleaned = sanitize_body(html, source, found, body_start=2)
     assert "iframe" not in cleaned and "javascript" not in cleaned
-    texts = [t for _, t in found.items]
+    texts = [t for _, t in flat(found)]
     assert texts[0].startswith("content/articles/x.md: line 4: <iframe> removed — ")
     assert texts[1].startswith("content/articles/x.md: line 5: javascript: link or image address removed")
     assert line_of(source, "TITLE") == 1 and line_of(source, "nowhere") is None
@@ -168,7 +173,7 @@ def test_external_images_are_kept_but_reported():
     found = problems()
     cleaned = sanitize_body('<img src="https://cdn.example/a.jpg" alt="x">', [], found)
     assert 'src="https://cdn.example/a.jpg"' in cleaned
-    assert "will not display" in found.items[0][1] and "content/images/" in found.items[0][1]
+    assert "will not display" in flat(found)[0][1] and "content/images/" in flat(found)[0][1]
 
 
 @pytest.mark.parametrize("value, expected, removed", [
@@ -205,7 +210,7 @@ def test_deep_lists_are_refused_before_markdown_sees_them():
     assert check_nesting(shallow, problems())
     found = problems()
     assert not check_nesting(deep, found)
-    assert "line 51" in found.items[0][1] and found.has_error
+    assert "line 51" in flat(found)[0][1] and found.has_error
 
 
 def test_status_is_checked_and_spelled_as_pelican_wants():
@@ -214,7 +219,7 @@ def test_status_is_checked_and_spelled_as_pelican_wants():
     found = problems()
     assert check_status("Draft", 4, found) == "draft" and check_status("published", 4, found) == "published"
     assert check_status("publish", 4, found) is None
-    assert found.items == [(ERROR, "content/articles/x.md: field Status (line 4): 'publish' is not a status"
+    assert flat(found) == [(ERROR, "content/articles/x.md: field Status (line 4): 'publish' is not a status"
                                    " — write published, draft or hidden")]
 
 
@@ -223,7 +228,7 @@ def test_slugs_are_checked_and_repaired():
     assert check_slug("an-ji-kuai-di", 3, found, pinyin_slug) == "an-ji-kuai-di" and not found.items
     assert check_slug("安吉 快递", 3, found, pinyin_slug) == "an-ji-kuai-di"
     assert check_slug('"><', 3, found, pinyin_slug) is None
-    assert all("field Slug (line 3)" in t for _, t in found.items)
+    assert all("field Slug (line 3)" in t for _, t in flat(found))
     assert fallback_slug("🎉🎉", "emoji-only", found, pinyin_slug) == "emoji-only"
     assert fallback_slug("🎉", "🎉", problems(), pinyin_slug).startswith("article-")
     assert fallback_slug("工会", "x", problems(), pinyin_slug) is None
@@ -268,10 +273,10 @@ def test_size_limits():
 
     found = problems()
     assert check_size(200_000, found) and found.items == []
-    assert check_size(400_000, found) and "400 KB" in found.items[0][1] and not found.has_error
+    assert check_size(400_000, found) and "400 KB" in flat(found)[0][1] and not found.has_error
     found = problems()
     assert not check_size(5_000_000, found) and found.has_error
-    assert "5.0 MB, over the 2.0 MB limit" in found.items[0][1]
+    assert "5.0 MB, over the 2.0 MB limit" in flat(found)[0][1]
     assert check_size(5_000_000, problems(), max_bytes=10_000_000)
 
 
@@ -317,5 +322,5 @@ def test_overrides_that_would_crash_or_misplace_a_story_are_dropped():
                         ("save_as", "../../evil.html"), ("save_as", "/etc/x.html"), ("url", "javascript:x"),
                         ("url", "a/../../b/")]:
         assert check_override(name, value, 3, found, exists) is None, (name, value)
-    assert len(found.items) == 7 and all(level == WARNING for level, _ in found.items)
-    assert "field URL (line 3): 'javascript:x' cannot be used; ignored" in found.items[5][1]
+    assert len(found.items) == 7 and all(level == WARNING for level, _ in flat(found))
+    assert "field URL (line 3): 'javascript:x' cannot be used; ignored" in flat(found)[5][1]

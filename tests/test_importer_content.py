@@ -14,7 +14,7 @@ from importer.dedupe import near_duplicates
 from importer.pipeline import import_page
 from importer.render import carried_text, parse
 from importer.text import ends_sentence, han_multiset
-from union_site.slugs import pinyin_slug
+from union_text.pinyin import pinyin_slug
 from seeds import SEEDS_DIR
 
 PROJECT = Path(__file__).resolve().parent.parent

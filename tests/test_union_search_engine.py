@@ -148,7 +148,7 @@ def test_export_ranks_exactly_like_the_command_line(built, text):
 def test_query_segmentation_uses_the_index_vocabulary(built):
     _, whoosh, export = built
     for source in (whoosh, export):
-        is_word = lambda term: bool(source.word_postings(term))  # noqa: E731
+        is_word = lambda term, source=source: bool(source.word_postings(term))  # noqa: E731
         assert segment_query("能级工资集体协商", is_word) == ["能级工资集体协商"]
         assert segment_query("爱心驿站", is_word) == ["爱心驿站"]
         assert segment_query("工会帮扶", is_word) == ["工会", "帮扶"]

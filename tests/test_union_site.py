@@ -2,7 +2,8 @@
 
 import pytest
 
-from union_site.slugs import install_pinyin_slugify, pinyin_slug, transliterate
+from union_site.slugs import install_pinyin_slugify
+from union_text.pinyin import pinyin_slug, transliterate
 from union_site.text_stats import count_characters, html_to_text, meta_description, reading_minutes
 
 

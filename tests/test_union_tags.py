@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from union_core.settings import apply_defaults
+from union_tags.settings import DEFAULTS
 from union_tags.gazetteer import GAZETTEER_TSV, Place, load_gazetteer, parse_tsv, short_form, source_note
 from union_tags.overrides import parse_override
 from union_tags.tagger import split_sections, tag_story
@@ -299,7 +301,7 @@ def test_tag_cache_survives_a_rebuild_and_drops_on_change(tmp_path, monkeypatch)
     calls = []
     real = glue.tag_story
     monkeypatch.setattr(glue, "tag_story", lambda *a, **k: calls.append(a) or real(*a, **k))
-    settings = {"CACHE_PATH": str(tmp_path), "LOAD_CONTENT_CACHE": True}
+    settings = apply_defaults({"CACHE_PATH": str(tmp_path), "LOAD_CONTENT_CACHE": True}, DEFAULTS)
     glue.open_cache(settings)
     first = glue.tags_for("黄岩区总工会", "正文", None, None)
     glue.save_cache()
@@ -320,7 +322,7 @@ def test_tag_cache_survives_a_rebuild_and_drops_on_change(tmp_path, monkeypatch)
     glue.open_cache(settings)                      # a corrupt cache is ignored, not fatal
     glue.tags_for("黄岩区总工会", "正文", None, None)
     assert len(calls) == 4
-    glue.open_cache({"CACHE_PATH": str(tmp_path), "UNION_TAGS_CACHE": False})
+    glue.open_cache({**settings, "UNION_TAGS_CACHE": False})
 
 
 # -- hostile input ------------------------------------------------------------
@@ -372,7 +374,7 @@ def test_apply_tags_is_safe_to_run_twice():
     from union_tags.glue import apply_tags
 
     article = SimpleNamespace(metadata={"title": "温岭市总工会开展工资集体协商", "regions": "-三门县"},
-                              settings={}, title="温岭市总工会开展工资集体协商",
+                              settings=apply_defaults({}, DEFAULTS), title="温岭市总工会开展工资集体协商",
                               _content="<p>新河镇羊毛衫行业工资集体协商。温岭市新河镇……</p>")
     assert apply_tags(article) == []
     first = (article.regions, article.topics, article.region_breadcrumb)
@@ -433,7 +435,7 @@ def test_related_index_matches_pairwise_related_articles():
     rng = random.Random(7)
     cities = ["3301", "3302", "3201"]
     articles = []
-    for i in range(300):
+    for _ in range(300):
         city = rng.choice(cities)
         county = city + rng.choice(["01", "02", "03"])
         town = county + rng.choice(["001", "002"])

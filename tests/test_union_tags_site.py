@@ -13,7 +13,7 @@ import pytest
 
 from linkcheck import broken_links
 from seeds import SEEDS_DIR
-from sitebuild import build_site
+from sitebuild import build_site, problems
 from union_tags import review
 from union_tags.evaluate import load_labels
 
@@ -119,8 +119,9 @@ def test_editor_overrides_in_the_build(site):
     blocked = json.loads((output / "catalog.json").read_text(encoding="utf-8"))
     entry = next(a for a in blocked["articles"] if a["slug"] == f"story-{n + 2:02d}")
     assert [r["name"] for r in entry["regions"]] == ["黄岩区"]
-    log = result.stdout + result.stderr
-    assert f"story-{n + 3:02d}.md" in log and "'普陀区' is ambiguous" in log
+    ambiguous = [p for p in problems(output) if p["path"].endswith(f"story-{n + 3:02d}.md")]
+    assert [(p["level"], p["field"]) for p in ambiguous] == [("error", "Regions")]
+    assert "'普陀区' is ambiguous" in ambiguous[0]["message"]
 
 
 def test_draft_is_tagged_but_not_listed(site):

@@ -11,11 +11,12 @@ import unicodedata
 import zlib
 
 from .problems import Problems, label, where
+from .settings import DEFAULTS
 from .sanitize import body_findings, clean_body, clean_text
 
 STATUSES = ("published", "draft", "hidden", "skip")
 LARGE_FILE_BYTES = 300_000
-MAX_FILE_BYTES = 2_000_000  # setting UNION_GUARD_MAX_BYTES
+MAX_FILE_BYTES = DEFAULTS["UNION_GUARD_MAX_BYTES"]
 # Fields whose value is a machine value, not prose: read half-width, never cleaned as text.
 MACHINE_FIELDS = frozenset({"date", "modified", "status", "slug", "lang", "template",
                             "save_as", "url", "translation"})
@@ -102,11 +103,11 @@ def check_slug(value: str, line, problems: Problems, make_slug):
 def check_required(metadata: dict, body_text: str, problems: Problems) -> None:
     title = metadata.get("title")
     if not isinstance(title, str) or not title.strip():
-        problems.error("field Title", "missing or empty",
+        problems.error(where("Title"), "missing or empty",
                        "add a first line such as \"Title: 安吉县快递行业签订工资集体协议\"; "
                        "the file is skipped until then")
     if not body_text.strip():
-        problems.warning("", "the article has no text after the metadata",
+        problems.warning(None, "the article has no text after the metadata",
                          "leave one blank line after the metadata, then write the story")
 
 
@@ -119,11 +120,11 @@ def check_size(size: int, problems: Problems, max_bytes: int = MAX_FILE_BYTES) -
     about 3 s to a build, measured with union_search on a busy 2-core box).
     """
     if size > max_bytes:
-        problems.error("", f"file is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:.1f} MB limit "
+        problems.error(None, f"file is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:.1f} MB limit "
                            "for one article", "split it into separate stories; the file is skipped until then")
         return False
     if size > LARGE_FILE_BYTES:
-        problems.warning("", f"file is {size / 1_000:.0f} KB, far longer than a news story",
+        problems.warning(None, f"file is {size / 1_000:.0f} KB, far longer than a news story",
                          "check it is one story and not a whole issue or a pasted PDF; split it if needed")
     return True
 
@@ -155,7 +156,7 @@ def fallback_slug(title: str, file_stem: str, problems: Problems, make_slug) -> 
     if not isinstance(title, str) or not title.strip() or make_slug(title):
         return None
     slug = make_slug(file_stem) or "article-" + format(zlib.crc32(file_stem.encode("utf-8")), "08x")
-    problems.warning("field Title", f"{title!r} gives no letters for the web address; used {slug!r}",
+    problems.warning(where("Title"), f"{title!r} gives no letters for the web address; used {slug!r}",
                      "add a line such as \"Slug: gong-hui-xin-wen\"")
     return slug
 

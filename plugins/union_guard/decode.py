@@ -42,7 +42,7 @@ def line_of_offset(raw: bytes, offset: int) -> int:
 def decode_source(raw: bytes, problems: Problems) -> Decoded:
     """Decode ``raw`` and record what was repaired or why it cannot be read in ``problems``."""
     if not raw.strip():
-        problems.error("", f"file is empty ({len(raw)} bytes)",
+        problems.error(None, f"file is empty ({len(raw)} bytes)",
                        "write the article (Title:, Date:, a blank line, then the text) or delete the file")
         return Decoded(None)
     text, encoding = _decode(raw, problems)
@@ -66,7 +66,7 @@ def _decode(raw: bytes, problems: Problems):
             problems.error(where(lines=[line_of_offset(raw, exc.start)]),
                            "file starts like UTF-16 but is not valid UTF-16", "save the file as UTF-8")
             return None, "utf-16"
-        problems.warning("", "file is saved as UTF-16 (Notepad's \"Unicode\"); read it as UTF-16",
+        problems.warning(None, "file is saved as UTF-16 (Notepad's \"Unicode\"); read it as UTF-16",
                          "save the file as UTF-8")
         return text, "utf-16"
     try:
@@ -81,7 +81,7 @@ def _decode(raw: bytes, problems: Problems):
                        "open the file in an editor and save it as UTF-8")
         return None, "unknown"
     first_line = text.strip().splitlines()[0][:40] if text.strip() else ""
-    problems.warning("", f"file is not UTF-8; read it as GB18030/GBK (first line: {first_line!r})",
+    problems.warning(None, f"file is not UTF-8; read it as GB18030/GBK (first line: {first_line!r})",
                      "check the text reads correctly, then save the file as UTF-8")
     return text, "gb18030"
 

@@ -11,7 +11,15 @@ order the disk lists files in.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
+
+from union_core.report import ERROR, Problem, display_path, report
+
+logger = logging.getLogger(__name__)
+# Everything a generator keeps a list of content in (a dropped file must leave them all).
+CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                 "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
 
 
 def slug_key(content) -> tuple:
@@ -53,3 +61,38 @@ class SlugRegistry:
         self.owners[key] = kept
         self.dropped.add(dropped.source_path)
         return kept, dropped
+
+
+class DuplicateSlug(Exception):
+    """Raised for the newer of two files sharing a slug, so Pelican skips it."""
+
+
+def check_duplicate_slug(registry: SlugRegistry, content) -> None:
+    """content_object_init: claim the slug; skip (raise) or mark the file that loses it."""
+    clash = registry.claim(content)
+    if clash is None:
+        return
+    kept, dropped = clash
+    when = f" ({kept.date:%Y-%m-%d})" if getattr(kept, "date", None) else ""
+    report(Problem(ERROR, display_path(dropped.source_path),
+                   f"Slug {dropped.slug!r} is already used by {display_path(kept.source_path)}{when}",
+                   "this file is skipped (the older one keeps its address); give it its own \"Slug:\" line",
+                   field="Slug", source="union_guard"), logger)
+    if dropped is content:
+        raise DuplicateSlug(f"slug {content.slug!r} already used by {kept.source_path}")
+    # Read earlier and already accepted: removed at pretaxonomy.  Until then a slug of its own keeps
+    # Pelican from grouping the two files as translations (and warning about it).
+    dropped.slug = f"{dropped.slug}--duplicate-{id(dropped):x}"
+
+
+def drop_duplicates(registry: SlugRegistry, generator) -> None:
+    """Remove the files that lost their slug after they had been read (the newer one came first)."""
+    if not registry.dropped:
+        return
+    for name in CONTENT_LISTS:
+        items = getattr(generator, name, None)
+        if isinstance(items, list):
+            items[:] = [item for item in items if item.source_path not in registry.dropped]
+            for item in items:
+                item.translations = [t for t in getattr(item, "translations", [])
+                                     if t.source_path not in registry.dropped]

@@ -26,9 +26,9 @@ from pathlib import Path
 from markdown import Markdown
 from pelican.readers import _DISCARD, MarkdownReader
 
-from union_site.slugs import pinyin_slug
+from union_text.pinyin import pinyin_slug
 
-from .checks import (MACHINE_FIELDS, MAX_FILE_BYTES, check_nesting, check_override, check_required,
+from .checks import (MACHINE_FIELDS, check_nesting, check_override, check_required,
                      check_size, check_slug, check_status, date_problem, fallback_slug, machine_value,
                      plain_text_field, sanitize_body)
 from .decode import decode_source
@@ -66,7 +66,7 @@ class GuardedMarkdownReader(MarkdownReader):
         self._source_path = source_path
         problems = Problems(source_path)
         raw = Path(source_path).read_bytes()
-        if not check_size(len(raw), problems, self.settings.get("UNION_GUARD_MAX_BYTES", MAX_FILE_BYTES)):
+        if not check_size(len(raw), problems, self.settings["UNION_GUARD_MAX_BYTES"]):
             return "", {PROBLEMS_KEY: problems.as_metadata()}
         decoded = decode_source(raw, problems)
         if decoded.text is None:
@@ -85,7 +85,7 @@ class GuardedMarkdownReader(MarkdownReader):
             content = self._md.convert(text)
             metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
         except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the build
-            problems.error("", f"Markdown could not convert this file ({type(exc).__name__}: {exc})",
+            problems.error(None, f"Markdown could not convert this file ({type(exc).__name__}: {exc})",
                            "look for unusual nesting or pasted binary data; the file is skipped")
             return "", {PROBLEMS_KEY: problems.as_metadata()}
         finally:

@@ -5,11 +5,17 @@ Pelican plugin entry point: register().  The command line is
 """
 
 
+from .settings import DEFAULTS  # noqa: F401 - the settings table, read by union_core
+
+
 def register():
     from pelican import signals
 
+    import union_core
+
     from .plugin import analyse_early, finish_build, set_defaults, start_build
 
+    union_core.register()
     signals.initialized.connect(set_defaults)
     signals.content_object_init.connect(analyse_early)
     signals.all_generators_finalized.connect(start_build)

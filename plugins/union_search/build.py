@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass
 from .analysis import AnalysisCache, prefill
 from .export import ExportReport, export_index, export_is_current
 from .index import EXPORT_DIR, IndexUpdate, current_path, update_index
+from .records import ArticleRecord
 
 EXPORT_REPORT = "export-report.json"
-from .records import ArticleRecord
 
 
 @dataclass

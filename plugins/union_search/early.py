@@ -85,5 +85,5 @@ def _serve(articles, connection, cache_dir: str, html_cache_path: str | None) ->
 
 def usable(settings) -> bool:
     """Only where a forked worker can run beside Pelican (and the build is not told to stay in one process)."""
-    return (bool(settings.get("SEARCH_BACKGROUND")) and bool(settings.get("SEARCH_EARLY_ANALYSIS", True))
+    return (bool(settings["SEARCH_BACKGROUND"]) and bool(settings["SEARCH_EARLY_ANALYSIS"])
             and "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1)

@@ -20,10 +20,6 @@ def _varint_bytes(value: int) -> bytes:
 _TABLE = [_varint_bytes(v) for v in range(_TABLE_LIMIT)]
 
 
-def put_varint(out: bytearray, value: int) -> None:
-    out += _TABLE[value] if value < _TABLE_LIMIT else _varint_bytes(value)
-
-
 def encode_varints(values) -> bytes:
     """Concatenated varints of non-negative integers (fast path through a lookup table)."""
     table = _TABLE

@@ -124,7 +124,7 @@ class ExportSource:
         """Display value → number of `docs` carrying it (the counts next to filters)."""
         wanted = set(docs)
         counts = {}
-        for folded, name, encoded in self.facets().get(facet, []):
+        for _folded, name, encoded in self.facets().get(facet, []):
             count = len(wanted.intersection(decode_doc_set(base64.b64decode(encoded))))
             if count:
                 counts[name] = count
@@ -141,9 +141,6 @@ class ExportSource:
 
     def __exit__(self, *exc):
         self.close()
-
-    def all_docs(self) -> set:
-        return set(range(self.doc_count))
 
     def sort_fields(self, doc) -> tuple[str, str]:
         # ids are already in (date desc, url asc) order: compare ids only

@@ -28,12 +28,13 @@ import os
 import tempfile
 from array import array
 
+from union_core.digest import package_digest
+
 STATE_FILE = "inverted.marshal"
 STATE_VERSION = 1
 KINDS = ("words", "unigrams", "bigrams")
 # Above this share of changed documents a full inversion is as quick.
 MAX_CHANGED_SHARE = 0.5
-_CODE = ("export.py", "export_state.py", "encoding.py", "scoring.py", "analysis.py")
 
 
 def doc_identity(record, date_key: str) -> str:
@@ -42,13 +43,9 @@ def doc_identity(record, date_key: str) -> str:
 
 
 def code_digest() -> str:
-    """Changes whenever the code that writes the export may write something else."""
-    digest = hashlib.sha1(str(STATE_VERSION).encode())
-    here = os.path.dirname(os.path.abspath(__file__))
-    for name in _CODE:
-        with open(os.path.join(here, name), "rb") as handle:
-            digest.update(handle.read())
-    return digest.hexdigest()
+    """Changes whenever the code that writes the export may write something else (any file of
+    union_search or union_text)."""
+    return hashlib.sha1(f"{STATE_VERSION}\0{package_digest('union_search', 'union_text')}".encode()).hexdigest()
 
 
 def state_key(stats: dict) -> tuple:

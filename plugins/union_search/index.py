@@ -69,7 +69,6 @@ class PreAnalyzed(fields.FieldType):
                 yield term.encode("utf-8"), freq, float(freq), pack_uint(freq)
 
 
-WORD_FIELDS = ("title_w", "body_w")
 FACETS = ("region", "topic", "year")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import Style, lazy_pinyin
+from union_text.pinyin import syllables as pinyin_syllables
 
 MAX_WORDS_PER_KEY = 50
 MIN_INITIALS_WORD = 3
@@ -21,7 +21,7 @@ def pinyin_keys(word: str) -> list[str]:
     """Full toneless pinyin, and initials for words of 3+ characters ([] for non-Han words)."""
     if not _HAN_WORD.match(word):
         return []
-    syllables = lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
+    syllables = pinyin_syllables(word)
     if len(syllables) != len(word):
         return []
     keys = ["".join(syllables)]

@@ -135,8 +135,8 @@ class HtmlTextCache:
     """html_to_text results kept between builds, keyed by the SHA-1 of the HTML.
 
     Parsing every article with BeautifulSoup costs about 4 ms each on every
-    build, edited or not.  The file is dropped when this module changes
-    (its source is part of the version); writes are atomic; only entries
+    build, edited or not.  The file is dropped when any file of union_search
+    changes (its digest is the version); writes are atomic; only entries
     used by the current build are saved.
     """
 
@@ -147,8 +147,9 @@ class HtmlTextCache:
 
     @staticmethod
     def version() -> bytes:
-        with open(__file__, "rb") as handle:
-            return hashlib.sha1(handle.read()).digest()
+        from union_core.digest import package_digest
+
+        return package_digest("union_search").encode()
 
     def load(self) -> "HtmlTextCache":
         import marshal

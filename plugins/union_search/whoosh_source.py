@@ -86,9 +86,6 @@ class WhooshSource:
     def facet_docs(self, facet: str, value: str) -> set:
         return self.net.facet_docs(facet, value)
 
-    def all_docs(self) -> set:
-        return set(range(self.doc_count))
-
     def sort_fields(self, doc) -> tuple[str, str]:
         return "", f"{doc:012d}"  # export ids are already in (date desc, URL asc) order
 

@@ -1,85 +1,20 @@
 """Site foundation plugin: pinyin slugs, reading statistics, catalog.json, sitemap.xml.
 
-The logic lives in plain modules (slugs, text_stats, catalog, sitemap); this
-file only connects it to Pelican's signals.
+The logic lives in plain modules (slugs, text_stats, catalog, sitemap); glue.py connects it
+to Pelican's signals.
 """
 
-from pelican import signals
-from pelican.contents import Article, Page
-from pelican.generators import Generator
-
-from .catalog import build_catalog, write_catalog
-from .sitemap import build_sitemap, write_sitemap
-from .slugs import install_pinyin_slugify
-from .text_stats import count_characters, html_to_text, meta_description, reading_minutes
-
-DEFAULTS = {
-    "UNION_READING_CHARS_PER_MINUTE": 400,
-    "UNION_CATALOG": True,
-    "UNION_SITEMAP": True,
-}
-
-
-def set_defaults(pelican):
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-    install_pinyin_slugify()
-
-
-def add_reading_stats(content):
-    """Character count, reading time and a plain description, from the raw HTML.
-
-    Uses ``_content`` (before Pelican resolves {filename} links): reading
-    ``content`` this early would memoize links to articles not read yet.
-    """
-    if not isinstance(content, (Article, Page)) or content._content is None:
-        return
-    text = html_to_text(content._content)
-    content.char_count = count_characters(text)
-    content.reading_minutes = reading_minutes(
-        content.char_count, content.settings.get("UNION_READING_CHARS_PER_MINUTE", 400))
-    summary = content.metadata.get("summary")
-    content.description = meta_description(html_to_text(summary) if summary else text)
-
-
-class SiteDataGenerator(Generator):
-    """Writes catalog.json and sitemap.xml once every other generator has its context."""
-
-    def generate_context(self):
-        pass
-
-    def generate_output(self, writer):
-        articles = self.context.get("articles", [])
-        siteurl = self.settings.get("SITEURL", "")
-        if self.settings.get("UNION_CATALOG", True):
-            catalog = build_catalog(articles, self.settings["SITENAME"], siteurl)
-            write_catalog(catalog, self.output_path)
-        if self.settings.get("UNION_SITEMAP", True):
-            write_sitemap(build_sitemap(sitemap_entries(self.context, self.settings), siteurl),
-                          self.output_path)
-
-
-def sitemap_entries(context, settings):
-    newest = max((a.date for a in context.get("articles", [])), default=None)
-    yield "", newest
-    for name in ("ARCHIVES_URL", "CATEGORIES_URL", "TAGS_URL"):
-        if settings.get(name):
-            yield settings[name], newest
-    for article in context.get("articles", []):
-        yield article.url, getattr(article, "modified", None) or article.date
-    for page in context.get("pages", []):
-        yield page.url, None
-    for category, _ in context.get("categories", []):
-        yield category.url, None
-    # Other plugins list their own pages (regions, topics) here.
-    yield from context.get("union_sitemap_extra", [])
-
-
-def get_generators(pelican):
-    return SiteDataGenerator
+from .settings import DEFAULTS  # noqa: F401 - the settings table, read by union_core
 
 
 def register():
-    signals.initialized.connect(set_defaults)
-    signals.content_object_init.connect(add_reading_stats)
-    signals.get_generators.connect(get_generators)
+    from pelican import signals
+
+    import union_core
+
+    from . import glue
+
+    union_core.register()
+    signals.initialized.connect(glue.set_defaults)
+    signals.content_object_init.connect(glue.add_reading_stats)
+    signals.get_generators.connect(glue.get_generators)

@@ -1,33 +1,8 @@
-"""ASCII slugs from Chinese titles.
+"""Pelican's slugify reads Han characters as pinyin (the transliteration is union_text.pinyin's)."""
 
-Pelican's default slugify goes through unidecode, which reads 广东 as
-"yan-dong".  Editors and readers expect Hanyu Pinyin, so every slug in the
-project (articles, pages, categories, tags, regions, topics, importer output)
-comes from here.
-"""
-
-import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
-MAX_SLUG_LENGTH = 80
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def transliterate(text: str) -> str:
-    """Han characters become space-separated pinyin syllables; everything else is kept."""
-    parts = lazy_pinyin(text or "", style=Style.NORMAL, errors=lambda chars: [chars])
-    return " ".join(parts)
-
-
-def pinyin_slug(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
-    """Lowercase ASCII slug: pinyin syllables and ASCII words joined by '-'."""
-    text = unicodedata.normalize("NFKC", text or "")
-    slug = _NON_SLUG.sub("-", transliterate(text).lower()).strip("-")
-    if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
-    return slug
+from union_text.pinyin import transliterate
 
 
 def install_pinyin_slugify():

@@ -1,36 +1,26 @@
 """Tag results cached per article by the hash of its inputs, kept on disk between builds.
 
 The key is the hash of (title, body text, Regions:, Topics:); the whole cache
-is dropped when anything that can change a result changes: the gazetteer,
-places.yaml, topics.yaml, the tagging code or union_text's fold.  Writes are
+is dropped when anything that can change a result changes: any file of
+union_tags (code, gazetteer, places.yaml, topics.yaml) or of union_text.  Writes are
 atomic (a killed build leaves the previous file), and only the entries of
 the current build are kept.
 """
 
 import hashlib
-import importlib
 import json
 import os
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from union_core.digest import package_digest
+
 CACHE_NAME = "union_tags.json"
-_INPUT_FILES = ("data/gazetteer.tsv", "places.yaml", "topics.yaml", "gazetteer.py", "regions.py",
-                "topics.py", "overrides.py", "tagger.py", "textfold.py")
 
 
 def fingerprint() -> str:
-    digest = hashlib.sha256()
-    for name in _INPUT_FILES:
-        digest.update((HERE / name).read_bytes())
-    try:
-        # union_text exports a function named fold, so `import union_text.fold as m` gives the function
-        fold_module = importlib.import_module("union_text.fold")
-        digest.update(Path(fold_module.__file__).read_bytes())
-    except ImportError:
-        pass
-    return digest.hexdigest()[:20]
+    """Changes with any file of union_tags (code, gazetteer, places.yaml, topics.yaml) or union_text."""
+    return package_digest("union_tags", "union_text")
 
 
 def input_key(*parts) -> str:

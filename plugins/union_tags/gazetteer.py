@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from union_site.slugs import pinyin_slug
+from union_text.pinyin import pinyin_slug
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GAZETTEER_TSV = DATA_DIR / "gazetteer.tsv"
@@ -73,9 +73,6 @@ class Gazetteer:
                     raise ValueError(f"{place.code} {place.name}: parent {place.parent_code} "
                                      "is not in the gazetteer")
                 self.children.setdefault(place.parent_code, []).append(place.code)
-        self._by_name = {}
-        for place in self.places.values():
-            self._by_name.setdefault(place.name, []).append(place)
         self._slugs = self._make_slugs()
 
     def __getitem__(self, code: str) -> Place:
@@ -83,9 +80,6 @@ class Gazetteer:
 
     def __contains__(self, code) -> bool:
         return code in self.places
-
-    def by_name(self, name: str) -> list:
-        return list(self._by_name.get(name, []))
 
     def path(self, code: str) -> list:
         """Places from the province down to `code`."""

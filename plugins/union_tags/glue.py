@@ -4,37 +4,85 @@ Kept apart from __init__.py so that importing the package needs no Pelican.
 """
 
 import json
+import logging
+import re
 from pathlib import Path
 
+from pelican.contents import Article
 from pelican.generators import Generator
+
+from union_core.report import ERROR, Problem, display_path, report
+from union_core.settings import apply_defaults
 
 from .cache import CACHE_NAME, TagCache, input_key
 from .gazetteer import load_gazetteer
 from .site import (RelatedIndex, build_region_tree, build_topic_index, html_to_paragraphs,
                    story_title)
 from .tagger import tag_story
+from .settings import DEFAULTS
 from .topics import default_taxonomy
 
-_STATE = {"cache": TagCache()}   # replaced by open_cache() in a build
+PAGINATED = ("region", "topic")
+logger = logging.getLogger("union_tags")
+_OVERRIDE_FIELD = re.compile(r"^(Regions|Topics):\s*")
+
+
+class TagState:
+    """What union_tags keeps during one build: the tag cache."""
+
+    def __init__(self, cache: TagCache):
+        self.cache = cache
+
+
+_state = TagState(TagCache())   # replaced at `initialized`
+
+
+def set_defaults(pelican):
+    settings = apply_defaults(pelican.settings, DEFAULTS)
+    paginated = settings.setdefault("PAGINATED_TEMPLATES", {})
+    for name in PAGINATED:
+        paginated.setdefault(name, None)
+    open_cache(settings)
 
 
 def open_cache(settings):
     """Use CACHE_PATH/union_tags.json; read it unless LOAD_CONTENT_CACHE is off (publish)."""
-    path = Path(settings.get("CACHE_PATH") or "cache") / CACHE_NAME
-    cache = TagCache(path if settings.get("UNION_TAGS_CACHE", True) else None)
-    if settings.get("LOAD_CONTENT_CACHE", True):
+    global _state
+    path = Path(settings["CACHE_PATH"]) / CACHE_NAME
+    cache = TagCache(path if settings["UNION_TAGS_CACHE"] else None)
+    if settings["LOAD_CONTENT_CACHE"]:
         cache.load()
-    _STATE["cache"] = cache
+    _state = TagState(cache)
     return cache
 
 
 def save_cache(_pelican=None):
-    _STATE["cache"].save()
+    _state.cache.save()
+
+
+def tag_article(content):
+    """content_object_init: set the tag attributes on an article; safe to run twice on the same object."""
+    if not isinstance(content, Article) or content._content is None:
+        return
+    for error in apply_tags(content):
+        match = _OVERRIDE_FIELD.match(error)
+        report(Problem(ERROR, display_path(content.source_path), error[match.end():] if match else error,
+                       field=match.group(1) if match else None, source="union_tags"), logger)
+    if content.settings["UNION_TAGS_EXPLAIN"]:
+        for region in content.regions:
+            logger.info("%s: 地区%s %s — %s", content.source_path, "★" if region["primary"] else "",
+                        "›".join(region["path"]), region["reason"])
+        for topic in content.topics:
+            logger.info("%s: 主题 %s — %s", content.source_path, topic["name"], topic["reason"])
+
+
+def get_generators(pelican):
+    return TagPagesGenerator
 
 
 def tags_for(title, body, regions_meta, topics_meta) -> tuple:
     """(tags dict, errors) for one story, cached by the hash of its inputs."""
-    cache = _STATE["cache"]
+    cache = _state.cache
     key = input_key(title, body, regions_meta, topics_meta)
     cached = cache.get(key)
     if cached is None:
@@ -52,8 +100,8 @@ def apply_tags(article) -> list:
     data, errors = tags_for(story_title(meta, article.title), html_to_paragraphs(article._content),
                             meta.get("regions"), meta.get("topics"))
     gaz = load_gazetteer()
-    region_url = settings.get("UNION_REGION_URL", "regions/{slug}/")
-    topic_url = settings.get("UNION_TOPIC_URL", "topics/{slug}/")
+    region_url = settings["UNION_REGION_URL"]
+    topic_url = settings["UNION_TOPIC_URL"]
     for region in data["regions"]:
         region["url"] = region_url.format(slug=region["slug"])
     for topic in data["topics"]:
@@ -78,7 +126,7 @@ class TagPagesGenerator(Generator):
         self.taxonomy = default_taxonomy()
         self.roots, self.nodes = build_region_tree(articles, self.gaz)
         self.topic_index = build_topic_index(articles, self.taxonomy)
-        count = self.settings.get("UNION_RELATED_COUNT", 5)
+        count = self.settings["UNION_RELATED_COUNT"]
         related = RelatedIndex(articles)
         for article in list(articles) + list(self.context.get("drafts", [])):
             article.related = related.related(article, count)
@@ -108,7 +156,7 @@ class TagPagesGenerator(Generator):
         return self.settings["UNION_TOPIC_URL"].format(slug=topic.slug)
 
     def feed_path(self, key, slug):
-        pattern = self.settings.get(key)
+        pattern = self.settings[key]
         if not pattern or not (self.settings.get("SITEURL") or self.settings.get("FEED_DOMAIN")):
             return None
         return pattern.format(slug=slug)

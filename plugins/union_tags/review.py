@@ -29,7 +29,7 @@ def read_markdown(path: Path) -> tuple:
     text = path.read_text(encoding="utf-8")
     meta, lines = {}, text.splitlines()
     index, key = 0, None
-    for index, line in enumerate(lines):
+    for index, line in enumerate(lines):  # noqa: B007 - index is read after the loop
         if not line.strip():
             break
         match = _META_LINE.match(line)

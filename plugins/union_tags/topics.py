@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from union_site.slugs import pinyin_slug
+from union_text.pinyin import pinyin_slug
 
 from .textfold import fold
 

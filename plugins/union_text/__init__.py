@@ -29,16 +29,12 @@ ANALYZER_VERSION = "1"
 
 
 def analyzer_fingerprint() -> str:
-    """Changes whenever analysis output may change (code version, dictionary, synonyms)."""
+    """Changes whenever analysis output may change: any file of union_text, or the segmenter used."""
     import hashlib
-    import os
 
-    digest = hashlib.sha1(ANALYZER_VERSION.encode())
-    here = os.path.dirname(__file__)
-    for name in ("userdict.txt", "synonyms.yaml", "fold.py", "segment.py"):
-        with open(os.path.join(here, name), "rb") as handle:
-            digest.update(handle.read())
-    digest.update(segmenter_name().encode())
+    from union_core.digest import package_digest
+
+    digest = hashlib.sha1(f"{ANALYZER_VERSION}\0{package_digest('union_text')}\0{segmenter_name()}".encode())
     return digest.hexdigest()[:16]
 
 

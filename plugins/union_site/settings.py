@@ -1,0 +1,10 @@
+"""union_site's settings table (see the README's settings table)."""
+
+DEFAULTS = {
+    # Reading speed for the "约 N 分钟读完" line on articles (Chinese characters per minute).
+    "UNION_READING_CHARS_PER_MINUTE": 400,
+    # Write output/catalog.json (every article as open data).
+    "UNION_CATALOG": True,
+    # Write output/sitemap.xml.
+    "UNION_SITEMAP": True,
+}
