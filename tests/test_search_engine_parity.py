@@ -35,6 +35,7 @@ import pytest
 
 import union_text
 from union_search import export as export_module
+from union_search import scoring
 from union_search.build import build_search, export_path
 from union_search.engine import search
 from union_search.export_reader import ExportSource
@@ -73,7 +74,7 @@ HARNESS = """async ({engineUrl, base, queries, tamper}) => {
       const shown = await index.display(result.hits);
       return {
         hits: result.hits.map((hit, i) => ({
-          doc: hit.doc, credited: hit.credited, score: hit.score, terms: hit.terms,
+          doc: hit.doc, credited: hit.credited, score: hit.score, rank: hit.rank, terms: hit.terms,
           url: shown[i].url, title: shown[i].title, titleMarks: shown[i].titleMarks, snippet: shown[i].snippet,
         })),
         counts: Object.fromEntries([...result.counts].map(([facet, values]) =>
@@ -305,7 +306,8 @@ def reference(source: ExportSource, text: str, filters: dict, max_chars: int) ->
         stored = source.stored(hit.doc)
         snippet = make_snippet(stored["body"], hit.highlight_terms)
         hits.append({
-            "doc": hit.doc, "credited": hit.credited, "score": hit.score, "terms": hit.highlight_terms,
+            "doc": hit.doc, "credited": hit.credited, "score": hit.score, "rank": scoring.score_grain(hit.score),
+            "terms": hit.highlight_terms,
             "url": stored["url"], "title": stored["title"],
             "titleMarks": [list(m) for m in find_marks(stored["title"], hit.highlight_terms)],
             "snippet": {"text": snippet.text, "marks": [list(m) for m in snippet.marks],
@@ -333,7 +335,7 @@ def differences(expected: dict, got: dict) -> list[str]:
     for w, h in zip(want, have):
         if w["doc"] != h["doc"]:
             continue
-        for field in ("credited", "terms", "url", "title", "titleMarks", "snippet"):
+        for field in ("credited", "rank", "terms", "url", "title", "titleMarks", "snippet"):
             if w[field] != h[field]:
                 found.append(f"doc {w['doc']} {field}: {w[field]!r} != {h[field]!r}")
         if not math.isclose(w["score"], h["score"], rel_tol=1e-9, abs_tol=1e-12):
@@ -344,16 +346,12 @@ def differences(expected: dict, got: dict) -> list[str]:
     return found
 
 
-def run_in_browser(page, export: Export, queries, tamper=None, batch=1000) -> dict:
+def run_in_browser(page, export: Export, queries, tamper=None) -> dict:
+    """The engine's answers to `queries`, all in one page (pieces fetched once, as a reader's page does)."""
     page.goto(export.url)
-    results, max_chars = [], None
-    for start in range(0, len(queries), batch):
-        answer = page.evaluate(HARNESS, {
-            "engineUrl": export.engine_url, "base": "search/", "tamper": tamper,
-            "queries": [{"q": text, "filters": filters} for _, text, filters in queries[start:start + batch]]})
-        max_chars = answer["maxQueryChars"]
-        results += answer["results"]
-    return {"maxQueryChars": max_chars, "results": results}
+    return page.evaluate(HARNESS, {
+        "engineUrl": export.engine_url, "base": "search/", "tamper": tamper,
+        "queries": [{"q": text, "filters": filters} for _, text, filters in queries]})
 
 
 def compare(export: Export, queries, answer) -> tuple[list[str], dict]:
@@ -372,6 +370,8 @@ def compare(export: Export, queries, answer) -> tuple[list[str], dict]:
         tally.setdefault(kind, [0, 0])
         tally[kind][0] += 1
         tally[kind][1] += bool(expected.get("hits"))
+        for outcome in ("empty", "tooLong"):
+            tally[outcome] = tally.get(outcome, 0) + (outcome in expected)
     return problems, tally
 
 
@@ -404,7 +404,7 @@ def test_engine_module_equals_the_python_reader_on_generated_queries(page, expor
                  "typed filter", "URL filter", "traditional", "pinyin", "synonym"):
         total, with_results = tally[kind]
         assert with_results >= total / 4, f"{kind}: only {with_results} of {total} queries find anything"
-    assert tally["edge"][0] > 20
+    assert tally["edge"][0] > 20 and tally["empty"] >= 3 and tally["tooLong"] >= 2
     assert page.console_errors == []
 
 
