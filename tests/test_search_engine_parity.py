@@ -319,7 +319,7 @@ def reference(source: ExportSource, text: str, filters: dict, max_chars: int) ->
         if facet not in query.filters:
             docs = [h.doc for h in found]
         else:
-            docs = source.all_docs() if others.empty else [h.doc for h in search(source, others)]
+            docs = range(source.doc_count) if others.empty else [h.doc for h in search(source, others)]
         counts[facet] = source.facet_counts(docs, facet)
     return {"hits": hits, "counts": counts}
 
