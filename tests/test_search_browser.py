@@ -513,6 +513,20 @@ def test_back_and_forward_rerun_queries_from_pieces_already_loaded(page, search_
     assert page.console_errors == []
 
 
+def test_the_page_loads_two_modules_each_once_the_engine_preloaded(page, search_site):
+    """search.js imports search-engine.js, which the page also preloads: one request each, both
+    in flight together (a preload under another URL would fetch the engine twice)."""
+    scripts = []
+    page.on("requestfinished", lambda request: "/js/" in request.url and scripts.append(request.url))
+    assert open_search(page, search_site, q="工会")["total"] > 0
+    module, preload = page.evaluate("""() => [
+        document.querySelector('script[type="module"]').src,
+        document.querySelector('link[rel="modulepreload"]').href]""")
+    assert module.endswith("/js/search.js") and preload.endswith("/js/search-engine.js")
+    assert sorted(scripts) == sorted([module, preload])
+    assert page.console_errors == []
+
+
 # ---------------------------------------------------------------- safety and layout
 
 @pytest.mark.parametrize("query", ['<img src=x onerror=alert(1)>', '"><script>alert(1)</script>',
