@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from searchsite import serve_search_site
 from sitebuild import PROJECT_DIR, StaticServer, build_site
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -31,6 +32,14 @@ def published_site_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site_server(site_dir):
     with StaticServer(site_dir) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def search_site(tmp_path_factory):
+    """content/ plus a traditional-script and a pinyin article, built with the search plugin and
+    served (searchsite.py); its Whoosh index stays in tmp for the CLI."""
+    with serve_search_site(tmp_path_factory.mktemp("search-site")) as server:
         yield server
 
 

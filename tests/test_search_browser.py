@@ -18,10 +18,10 @@ from urllib.parse import quote, urlencode
 import pytest
 
 import union_text
-from sitebuild import PROJECT_DIR, StaticServer, build_site, copy_content
+from searchsite import PINYIN_URL, TRADITIONAL_URL
+from sitebuild import PROJECT_DIR
 
 REQUIRED_QUERIES = ["爱心驿站", "快递小哥", "集体协商", "帮扶", "驿站", "愛心驛站", '"白纸黑字"', "驿"]
-PLUGINS = ["union_site", "union_tags", "union_search"]
 RESULTS = "[data-search-results]"
 READ_PAGE = """() => {
   const box = document.querySelector('[data-search-results]');
@@ -37,53 +37,6 @@ READ_PAGE = """() => {
     })),
   };
 }"""
-
-
-# One article in traditional characters beside the seed articles: queries in either
-# script must find it and the marks must fall on its own (traditional) characters.
-TRADITIONAL_ARTICLE = """Title: 路橋區工會愛心驛站迎來快遞小哥
-Date: 2021-04-01
-Slug: lu-qiao-qu-gong-hui-ai-xin-yi-zhan-fan-ti
-Status: published
-
-路橋區總工會在街道設立愛心驛站，為快遞小哥、外賣騎手等戶外勞動者提供飲水、休息和充電服務。
-
-工會幹部表示，驛站的服務承諾已經「白紙黑字」寫進協議。
-"""
-TRADITIONAL_URL = "articles/2021/lu-qiao-qu-gong-hui-ai-xin-yi-zhan-fan-ti/"
-
-# One article where letters that spell words (yizhan → 驿站, 一站) are themselves a word:
-# the pinyin query must credit it as a whole-word hit, not only find the letters.
-PINYIN_ARTICLE = """Title: 职工服务小程序上线
-Date: 2021-03-01
-Slug: zhi-gong-fu-wu-xiao-cheng-xu-shang-xian-pin-yin
-Status: published
-
-职工可在微信里搜索小程序 yizhan，查找附近的休息点和饮水点。
-"""
-PINYIN_URL = "articles/2021/zhi-gong-fu-wu-xiao-cheng-xu-shang-xian-pin-yin/"
-
-
-@pytest.fixture(scope="module")
-def search_site(tmp_path_factory):
-    """content/ (plus one traditional-script and one pinyin article) built with the search plugin; the Whoosh index stays in tmp for the CLI."""
-    root = tmp_path_factory.mktemp("search-site")
-    content = copy_content(root / "content")
-    (content / "articles" / "2021").mkdir(exist_ok=True)
-    (content / "articles" / "2021" / "traditional-test-article.md").write_text(TRADITIONAL_ARTICLE, encoding="utf-8")
-    (content / "articles" / "2021" / "pinyin-test-article.md").write_text(PINYIN_ARTICLE, encoding="utf-8")
-    output = root / "output"
-    build_site(output, content_dir=content, settings={
-        "PLUGINS": PLUGINS,
-        "SEARCH_INDEX_PATH": str(root / "index"),
-        "SEARCH_CACHE_PATH": str(root / "search-cache"),
-        "SEARCH_EXPORT_STAGING": str(root / "search-export"),
-    })
-    with StaticServer(output) as server:
-        server.output = output
-        server.index = root / "index"
-        server.catalog = json.loads((output / "catalog.json").read_text(encoding="utf-8"))["articles"]
-        yield server
 
 
 @pytest.fixture(scope="module")
@@ -560,6 +513,20 @@ def test_back_and_forward_rerun_queries_from_pieces_already_loaded(page, search_
     assert page.console_errors == []
 
 
+def test_the_page_loads_two_modules_each_once_the_engine_preloaded(page, search_site):
+    """search.js imports search-engine.js, which the page also preloads: one request each, both
+    in flight together (a preload under another URL would fetch the engine twice)."""
+    scripts = []
+    page.on("requestfinished", lambda request: "/js/" in request.url and scripts.append(request.url))
+    assert open_search(page, search_site, q="工会")["total"] > 0
+    module, preload = page.evaluate("""() => [
+        document.querySelector('script[type="module"]').src,
+        document.querySelector('link[rel="modulepreload"]').href]""")
+    assert module.endswith("/js/search.js") and preload.endswith("/js/search-engine.js")
+    assert sorted(scripts) == sorted([module, preload])
+    assert page.console_errors == []
+
+
 # ---------------------------------------------------------------- safety and layout
 
 @pytest.mark.parametrize("query", ['<img src=x onerror=alert(1)>', '"><script>alert(1)</script>',
@@ -600,14 +567,15 @@ def test_piece_fetches_are_capped_and_a_page_of_every_result_still_completes(bro
     context = browser.new_context()
     page = context.new_page()
 
-    def patched(route):
-        body = route.fetch().text()
-        assert "const PAGE_SIZE = 10;" in body and "const MAX_IN_FLIGHT = 32;" in body
-        body = body.replace("const PAGE_SIZE = 10;", "const PAGE_SIZE = 1e9;")
-        route.fulfill(body=body.replace("const MAX_IN_FLIGHT = 32;", "const MAX_IN_FLIGHT = 4;"),
-                      content_type="text/javascript")
+    def patch(text, replacement):
+        def patched(route):
+            body = route.fetch().text()
+            assert text in body, f"{route.request.url} no longer says {text!r}: update this test"
+            route.fulfill(body=body.replace(text, replacement), content_type="text/javascript")
+        return patched
 
-    page.route("**/js/search.js", patched)
+    page.route("**/js/search.js", patch("const PAGE_SIZE = 10;", "const PAGE_SIZE = 1e9;"))
+    page.route("**/js/search-engine.js", patch("const MAX_IN_FLIGHT = 32;", "const MAX_IN_FLIGHT = 4;"))
     open_now, peak = set(), [0]
 
     def started(request):
