@@ -42,7 +42,11 @@ def test_byline_paragraphs(line, byline, authors, rest):
 @pytest.mark.parametrize("line, kind, authors", [
     ("本报记者葛星星文 温岭市总工会供图", "credit", ["葛星星"]),
     ("唐佩 图/文", "credit", ["唐佩"]),
-    ("来源:《工人日报》", "credit", []),
+    ("来源:《工人日报》", "source", []),
+    ("（刘文）", "credit", ["刘文"]),
+    ("(通讯员 张三 李四)", "credit", ["张三", "李四"]),
+    ("（宝鸡县总工会）", "credit", []),
+    ("▲图：新河羊毛衫行业工资集体协商会。", "caption", []),
     ("江阴市祝塘镇总工会副主席 杨晓红", "author", ["杨晓红"]),
     ("【他山之石】", "label", []),
     ("小编说:江都区紧紧围绕主线。", "note", []),
