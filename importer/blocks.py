@@ -75,7 +75,7 @@ def split_numbered(numbered: list[tuple[int, str | None]]) -> list[Block]:
     return blocks
 
 
-BRIEF_MARKER = re.compile(r"^\s*(?P<marker>[▲△■□●○◆◇★☆►▶•]|\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）]"
+BRIEF_MARKER = re.compile(r"^\s*(?P<marker>[▲△■□●○◆◇★☆►▶•]|\d{1,2}(?:[.．](?!\d)|、)|[(（]\d{1,2}[)）]"
                           r"|[①-⑳])\s*(?=\S)")
 CAPTION_START = re.compile(r"^\s*(?:[▲△]\s*)?(?:(?:上|下|左|右|组)?图\s*[:：]|图为|图\d|[(（]图)")
 TRAILING_CREDIT = re.compile(r"(?<=[。！？!?”」』])\s*[(（](?P<credit>[^()（）。，,]{2,30})[)）]\s*$")

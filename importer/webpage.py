@@ -141,7 +141,7 @@ def read_page(text: str) -> Page:
         if number in why:
             page.set_aside.append(SetAside(number, line, why[number]))
             page.lines.append((number, None))
-            previous_picture = why[number] == PICTURE
+            previous_picture = why[number] == PICTURE or "图片" in fold(line) or "原图" in fold(line)
             continue
         if previous_picture and len(line.strip()) <= 80:
             page.caption_lines.add(number)
