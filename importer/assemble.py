@@ -133,6 +133,9 @@ def walk(blocks: list[Block]) -> tuple[list[Story], list[Item]]:
         if block.kind == "caption":
             (loose_captions if current is None else current.items).append(
                 Item("caption", block.text, block.line))
+        elif block.kind == "picture":
+            (loose_captions if current is None else current.items).append(
+                Item("picture", block.text, block.line, image=block.image))
         elif block.kind in {"credit", "source"}:
             if current is None:
                 current = start(Story(line=block.line))

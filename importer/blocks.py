@@ -31,6 +31,8 @@ class Block:
     hint: str = ""               # "caption": printed under a picture placeholder
     brief_start: bool = False    # briefs: this block starts an item
     brief_end: bool = False      # briefs: this block ends an item
+    fixed: bool = False          # kind given by the reader (a manuscript's picture, caption)
+    image: str = ""              # picture: its path under the content folder
 
     @property
     def raw(self) -> str:

@@ -140,5 +140,8 @@ def _classify_one(block: Block, blocks: list[Block]) -> None:
 
 def classify(blocks: list[Block]) -> list[Block]:
     for block in blocks:
+        if block.fixed:
+            block.text = block.text or block.raw
+            continue
         _classify_one(block, blocks)
     return blocks

@@ -65,6 +65,7 @@ def import_page(data: bytes, name: str, source: str | None = None) -> PageResult
         read = read_manuscript(data, name)
         text, blocks, encoding, punctuation = read.text, read.blocks, "docx", read.punctuation
         set_aside, facts, layout, images = [], Facts(), "manuscript", read.images
+        reader_notes = read.warnings
         is_briefs = False
     elif data[:4] == b"PK\x03\x04":
         raise InputError("this is a zip file (a Word .docx or similar), not a text page; "
@@ -81,6 +82,7 @@ def import_page(data: bytes, name: str, source: str | None = None) -> PageResult
             if block.line in page.caption_lines:
                 block.hint = "caption"
         encoding, set_aside, facts, images = decoded.encoding, page.set_aside, page.facts, []
+        reader_notes = []
         is_briefs = briefs.mark(blocks)
         layout = "brief list" if is_briefs else "web page" if page.web else "print"
     classify(blocks)
@@ -112,7 +114,7 @@ def import_page(data: bytes, name: str, source: str | None = None) -> PageResult
             SetAside(block.line, block.raw, "column label of the briefs" if block.kind == "page_label"
                      else "the story's Source") for block in labels],
         facts=facts, images=images, pictures_in=len(images))
-    result.warnings = _warnings(result)
+    result.warnings = reader_notes + _warnings(result)
     return result
 
 

@@ -42,7 +42,12 @@ def untitled_label(story: Story) -> str:
     return f"UNTITLED story at line {story.line}"
 
 
+BOLD_LEAD = re.compile(r"^\*\*[^*\s][^*]*\*\*")
+
+
 def _escape(text: str) -> str:
+    if BOLD_LEAD.match(text):            # a manuscript's bold lead: **以赛促学。**为提升…
+        return text
     return "\\" + text if _MARKDOWN_START.match(text) else text
 
 
