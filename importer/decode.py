@@ -71,9 +71,18 @@ def _position(data: bytes, offset: int) -> str:
 
 
 def _looks_like_bomless_utf16(data: bytes) -> bool:
-    sample = data[:4096]
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    return len(sample) >= 8 and max(even, odd) > len(sample) // 8 and min(even, odd) == 0
+    """Reads as text in UTF-16 (either byte order): mostly letters, Chinese everyday ones."""
+    sample = data[:4096] if len(data) % 2 == 0 else data[:4095]
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample[:len(sample) // 2 * 2].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(1 for char in text if char.isprintable() or char in "\n\r\t")
+        if text and printable >= 0.95 * len(text) and (han_count(text) == 0 and text.isascii()
+                                                       or han_count(text) and common_share(text) >= PAGE_MIN):
+            return True
+    return False
 
 
 def _binary_reason(data: bytes) -> str | None:
