@@ -26,7 +26,7 @@ from importer.blocks import CAPTION_START, Block
 from importer.classify import is_short_line
 from importer.decode import InputError
 from importer.punctuation import normalize_line
-from union_site.slugs import pinyin_slug
+from union_text.pinyin import pinyin_slug
 
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/bmp": "bmp",
                "image/tiff": "tiff", "image/webp": "webp", "image/x-emf": "emf",

@@ -86,7 +86,6 @@ def _looks_like_headline(text: str) -> bool:
 
 def read_page(text: str) -> Page:
     numbered = list(enumerate(text.split("\n"), start=1))
-    lines = dict(numbered)
     facts = Facts()
     why: dict[int, str] = {}
     undated: dict[int, Facts] = {}        # 来源/作者 lines without a date: page-level only on the web

@@ -103,7 +103,7 @@ def test_no_file_name_as_source_and_no_half_width_punctuation_in_chinese(path):
     assert not FILE_NAME.search(source), f"{path.name}: Source is a file name: {source}"
     shown = [article.metadata.get(key, "") for key in ("Title", "Subtitle", "Column", "Byline",
                                                          "Summary", "Source")]
-    for number, line in enumerate(shown + article.body.split("\n"), start=1):
+    for line in shown + article.body.split("\n"):
         fixed, count = normalize_line(line)
         assert count == 0, f"{path.name}: half-width punctuation inside Chinese: “{line}” → “{fixed}”"
 
