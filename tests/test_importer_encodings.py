@@ -138,3 +138,29 @@ def test_punctuation_count_is_reported_per_page(tmp_path, capsys):
     assert expected > 100
     main([str(seed), "--dest", str(tmp_path)])
     assert f"{expected} punctuation marks made full-width" in capsys.readouterr().out
+
+
+PAGES = sorted((FIXTURES / "pages").glob("*.txt"))
+ALL_ENCODINGS = [("utf-8-sig", b"", "utf-8-sig"), ("utf-16-le", codecs.BOM_UTF16_LE, "utf-16-le"),
+                 ("utf-16-be", codecs.BOM_UTF16_BE, "utf-16-be"), ("gb18030", b"", "gb18030"),
+                 ("gbk", b"", "gb18030"), ("big5", b"", "big5hkscs")]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda path: path.stem)
+def test_every_fixture_in_every_encoding_it_can_be_written_in(page):
+    """Conservation and identical drafts for each layout fixture in each encoding that can
+    hold its text (Big5 holds only the traditional page, GBK all the others)."""
+    text = page.read_text(encoding="utf-8")
+    original = import_page(page.read_bytes(), page.name)
+    tried = 0
+    for codec, bom, expected in ALL_ENCODINGS:
+        try:
+            data = bom + text.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        result = import_page(data, page.name)
+        assert result.encoding == expected, codec
+        assert result.balance.ok and result.balance.page == original.balance.page, codec
+        assert result.articles == original.articles, codec
+        tried += 1
+    assert tried >= 5

@@ -150,3 +150,12 @@ def test_page_without_a_source_gets_none(tmp_path, capsys):
     for path in tmp_path.rglob("*.md"):
         meta = parse(path.read_text(encoding="utf-8")).metadata
         assert "Source" not in meta and meta["Import-File"] == "briefs-numbered.txt"
+
+
+def test_half_width_punctuation_of_a_page_is_made_full_width():
+    page = PAGES / "briefs-numbered.txt"
+    result = import_page(page.read_bytes(), page.name)
+    assert result.punctuation == 15       # counted by hand: 7 commas, 4 bracket pairs
+    bodies = "".join(article.body for article in drafts(result))
+    assert "," not in bodies and "(" not in bodies
+    assert "非公企业的工会主席举办业务培训班，讲授工会经费" in bodies
