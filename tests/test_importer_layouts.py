@@ -159,3 +159,15 @@ def test_half_width_punctuation_of_a_page_is_made_full_width():
     bodies = "".join(article.body for article in drafts(result))
     assert "," not in bodies and "(" not in bodies
     assert "非公企业的工会主席举办业务培训班，讲授工会经费" in bodies
+
+
+def test_reimporting_a_manuscript_changes_nothing(tmp_path, capsys, manuscript):
+    dest = tmp_path / "content" / "articles"
+    assert main([str(manuscript), "--dest", str(dest)]) == 0
+    before = {path: path.read_bytes() for path in (tmp_path / "content").rglob("*") if path.is_file()}
+    assert len([path for path in before if path.suffix == ".png"]) == 2
+    capsys.readouterr()
+    assert main([str(manuscript), "--dest", str(dest)]) == 0
+    assert "unchanged" in capsys.readouterr().out
+    after = {path: path.read_bytes() for path in (tmp_path / "content").rglob("*") if path.is_file()}
+    assert after == before

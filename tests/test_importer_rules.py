@@ -118,3 +118,41 @@ def test_pages_without_any_title_still_keep_their_text():
     assert article.metadata["Title"] == "UNTITLED story at line 1"
     assert result.balance.ok
     assert any("story without a title" in warning for warning in result.warnings)
+
+
+def test_a_caption_cannot_close_its_comment():
+    from importer.assemble import Item, Story
+    from importer.render import ORPHAN_CAPTION, body_markdown
+    story = Story(line=1, items=[Item("caption", "图：--><script>alert(1)</script>", 1)])
+    (line,) = body_markdown(story).strip().split("\n")
+    assert ORPHAN_CAPTION.match(line) and line.count("-->") == 1 and line.endswith(" -->")
+
+
+def test_furniture_rules_never_touch_the_seeds():
+    from importer.webpage import read_page
+    from seeds import SEED_PAGES
+    for seed in SEED_PAGES:
+        page = read_page(seed.read_text(encoding="utf-8"))
+        assert not page.web and page.set_aside == [], seed.name
+
+
+@pytest.mark.parametrize("line, why", [
+    ("当前位置：首页 > 工会动态 > 正文", "breadcrumb"),
+    ("首页 > 新闻中心 > 基层动态", "breadcrumb"),
+    ("打开网易新闻 查看精彩图片", "app prompt"),
+    ("下载新华社客户端", "app prompt"),
+    ("分享到：微信 微博 QQ空间", "share buttons"),
+    ("责任编辑：施晨", "editor credit"),
+    ("[責任編輯:薛白璐]", "editor credit"),
+    ("上一篇：兰溪市总工会开展职工心理健康讲座", "previous/next links"),
+    ("【字体：大 中 小】 打印 关闭", "page tools"),
+    ("版权所有 金华市总工会 浙ICP备00000000号", "copyright"),
+    ("本版导读", "e-paper navigation"),
+    ("W020231008641976797891.png", "picture placeholder"),
+    ("近日，县总工会举办职工运动会，分享到场职工的喜悦。", ""),
+    ("工会动态", ""),
+    ("上一篇文章写到了劳模工匠的故事，这一篇接着讲。", ""),
+])
+def test_furniture_lines(line, why):
+    from importer.webpage import furniture
+    assert furniture(line) == why
