@@ -20,7 +20,7 @@ def pages(source: Path) -> list[Path]:
     if source.is_dir():
         return sorted(path for path in source.rglob("*")
                       if path.is_file() and path.suffix.lower() in PAGE_SUFFIXES
-                      and not path.name.startswith("."))
+                      and not path.name.startswith((".", "~$")))   # ~$稿件.docx: Word's lock file
     return [source]
 
 

@@ -171,3 +171,12 @@ def test_reimporting_a_manuscript_changes_nothing(tmp_path, capsys, manuscript):
     assert "unchanged" in capsys.readouterr().out
     after = {path: path.read_bytes() for path in (tmp_path / "content").rglob("*") if path.is_file()}
     assert after == before
+
+
+def test_word_lock_files_in_a_folder_are_skipped(tmp_path, capsys, manuscript):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "manuscript.docx").write_bytes(manuscript.read_bytes())
+    (inbox / "~$nuscript.docx").write_bytes(b"\x0bWPS lock")       # Word/WPS owner file
+    assert main([str(inbox), "--dest", str(tmp_path / "articles")]) == 0
+    assert "1 page(s), 0 failed" in capsys.readouterr().out
