@@ -164,3 +164,12 @@ def test_every_fixture_in_every_encoding_it_can_be_written_in(page):
         assert result.articles == original.articles, codec
         tried += 1
     assert tried >= 5
+
+
+def test_colloquial_cantonese_in_big5_is_still_chinese():
+    """Quoted Cantonese uses characters outside GB2312 (佢 哋 喺 嘢 唔): not mojibake."""
+    text = ("工友話：「佢哋喺地盤做嘢，熱到頂唔順，公司都冇安排休息。」\n\n"
+            "工聯會表示會繼續跟進，有咩需要可以打熱線求助。\n") * 3
+    for codec, expected in (("big5hkscs", "big5hkscs"), ("gb18030", "gb18030")):
+        decoded = decode_page(text.encode(codec))
+        assert (decoded.encoding, decoded.text) == (expected, text)
