@@ -111,7 +111,7 @@ def read_page(text: str) -> Page:
     web = bool(dated) or len(web_kinds) >= 2
     page = Page([], facts, web=web)
     if web:
-        headline = _headline(numbered, why, dated or sorted(undated)[:1])
+        headline = _headline(numbered, why, dated or sorted(undated)[:1], set(undated))
         page.headline = headline
         first_body = next((n for n, line in numbered if line.strip() and n not in why
                            and n not in undated and (headline is None or n > headline)
@@ -181,19 +181,22 @@ def _only_furniture_after(numbered, why, start: int) -> bool:
     return True
 
 
-def _headline(numbered, why: dict[int, str], meta: list[int]) -> int | None:
-    """Line number of the headline printed with the first date/source line."""
+def _headline(numbered, why: dict[int, str], meta: list[int], skip: set[int]) -> int | None:
+    """Line number of the headline printed with the first date/source line (``skip``: undated
+    byline/source lines, which may stand before or after the headline)."""
     if not meta:
-        candidates = [n for n, line in numbered if line.strip() and n not in why]
+        candidates = [n for n, line in numbered if line.strip() and n not in why and n not in skip]
         return None if not candidates else (
             candidates[0] if _looks_like_headline(dict(numbered)[candidates[0]]) else None)
     first = meta[0]
     lines = dict(numbered)
-    before = [n for n in range(first - 1, 0, -1) if lines[n].strip() and n not in why]
+    before = [n for n in range(first - 1, 0, -1) if lines[n].strip() and n not in why
+              and n not in skip]
     if before and _looks_like_headline(lines[before[0]]):
         return before[0]
     after = [n for n in range(first + 1, len(numbered) + 1)
-             if lines[n].strip() and why.get(n) not in {"date/source line", "masthead"}]
+             if lines[n].strip() and why.get(n) not in {"date/source line", "masthead"}
+             and n not in skip]
     for number in after:
         if number in why:
             continue

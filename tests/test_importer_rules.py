@@ -156,3 +156,22 @@ def test_furniture_rules_never_touch_the_seeds():
 def test_furniture_lines(line, why):
     from importer.webpage import furniture
     assert furniture(line) == why
+
+
+@pytest.mark.parametrize("header", [
+    "首页 > 工会动态 > 正文\n作者：王敏　来源：浙江工人日报\n2023-10-16 09:12\n龙港工会主席进车间宣讲十八大精神\n",
+    "浙江工人日报\n2023-10-16 09:12\n龙港工会主席进车间宣讲十八大精神\n",
+    "网站首页 工会动态 职工服务\n龙港工会主席进车间宣讲十八大精神\n发布时间：2023-10-16　来源：浙江工人日报　作者：王敏\n",
+])
+def test_web_headline_with_its_byline_and_source_line_before_or_after(header):
+    page = header + ("近日，龙港市总工会主席来到汽车部件企业的生产车间，向夜班职工宣讲大会精神。\n"
+                     "责任编辑：李华\n")
+    result = import_page(page.encode(), "page.txt")
+    (article,) = [parse(text) for text in result.articles]
+    assert article.metadata["Title"] == "龙港工会主席进车间宣讲十八大精神"
+    assert article.metadata["Date"] == "2023-10-16"
+    assert article.metadata["Source"].startswith("浙江工人日报")
+    assert article.body.startswith("近日，龙港市总工会主席") and "责任编辑" not in article.body
+    assert result.balance.ok
+    if "作者" in header:
+        assert article.metadata["Byline"] == "王敏" and article.metadata["Authors"] == "王敏"
