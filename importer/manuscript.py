@@ -38,12 +38,6 @@ CAPTION_MAX = 40
 
 
 @dataclass
-class Picture:
-    path: str
-    data: bytes
-
-
-@dataclass
 class Manuscript:
     text: str                              # all the document's text, for the accounting
     blocks: list[Block]
