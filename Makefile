@@ -17,6 +17,7 @@ PORT ?= 8000
 BIND ?= 127.0.0.1
 SRC ?=
 DEST ?= content/articles
+SOURCE ?=
 Q ?=
 JSON ?=
 LIMIT ?=
@@ -36,7 +37,7 @@ help:
 	@echo 'make serve                serve output/ at http://$(BIND):$(PORT)/'
 	@echo 'make regenerate           rebuild on every change'
 	@echo 'make publish              production build; fails on any error or warning'
-	@echo 'make import SRC=... [DEST=content/articles]   turn bulletin pages into draft articles'
+	@echo 'make import SRC=... [DEST=content/articles] [SOURCE="报名 日期 第N版"]   pages, .docx manuscripts -> draft articles'
 	@echo 'make search Q=... [JSON=1] [LIMIT=n|all]       search the editors index'
 	@echo 'make tags                 review table of region and topic tags'
 	@echo 'make bench [BENCH_N=1000] build and search benchmarks'
@@ -79,9 +80,10 @@ lint: install
 # Any file name and any query work, quotes, backticks and `$` included.
 import: export UNION_IMPORT_SRC := $(value SRC)
 import: export UNION_IMPORT_DEST := $(value DEST)
+import: export UNION_IMPORT_SOURCE := $(value SOURCE)
 import: install
-	@test -n "$$UNION_IMPORT_SRC" || { echo 'usage: make import SRC=<file-or-dir> [DEST=content/articles] [FORCE=1]'; exit 2; }
-	$(PYTHON) -m importer "$$UNION_IMPORT_SRC" --dest "$$UNION_IMPORT_DEST" $(if $(FORCE),--force,)
+	@test -n "$$UNION_IMPORT_SRC" || { echo 'usage: make import SRC=<file-or-dir> [DEST=content/articles] [FORCE=1] [SOURCE="浙江工人日报 2022年8月10日 第3版"]'; exit 2; }
+	$(PYTHON) -m importer "$$UNION_IMPORT_SRC" --dest "$$UNION_IMPORT_DEST" $(if $(FORCE),--force,) $(if $(value SOURCE),--source "$$UNION_IMPORT_SOURCE",)
 
 search: export UNION_SEARCH_QUERY := $(value Q)
 search: export UNION_SEARCH_LIMIT := $(value LIMIT)

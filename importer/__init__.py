@@ -1,8 +1,10 @@
-"""Bulletin page importer: text pulled out of print layout -> one draft Markdown article per story.
+"""Importer: what editors receive (print pages, brief lists, web pages saved as text, in any
+Chinese encoding; Word manuscripts) -> one draft Markdown article per story.
 
-Pipeline (one module per step): decode -> blocks -> classify -> dedupe -> repair -> assemble
--> render -> accounting -> store, driven by ``cli``.  Every step works on plain data and can be
-tested without Pelican.
+Pipeline (one module per step): decode -> punctuation -> webpage/pagefacts -> blocks (reflow)
+-> briefs -> classify -> dedupe -> repair -> assemble -> render -> accounting -> store, driven by
+``cli`` through ``pipeline``; ``manuscript`` reads a .docx into the same blocks.  Every step
+works on plain data and can be tested without Pelican.
 """
 
 import sys as _sys

@@ -1,8 +1,9 @@
 """Conservation: every Han character of the page is in the articles exactly once, except the
-characters of the duplicate paragraphs that were dropped and reported."""
+characters of the duplicate paragraphs that were dropped and of the lines set aside as page
+furniture or read as the page's Date/Source/column (each reported)."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from importer.text import han_multiset
 
@@ -12,14 +13,15 @@ class Balance:
     page: Counter
     articles: Counter
     dropped: Counter
+    set_aside: Counter = field(default_factory=Counter)
 
     @property
     def missing(self) -> Counter:
-        return self.page - self.articles - self.dropped
+        return self.page - self.articles - self.dropped - self.set_aside
 
     @property
     def extra(self) -> Counter:
-        return (self.articles + self.dropped) - self.page
+        return (self.articles + self.dropped + self.set_aside) - self.page
 
     @property
     def ok(self) -> bool:
@@ -30,6 +32,8 @@ class Balance:
             return " ".join(f"{char}×{count}" for char, count in counter.most_common(12))
         parts = [f"Han characters in {sum(self.page.values())}, out {sum(self.articles.values())}, "
                  f"dropped duplicates {sum(self.dropped.values())}"]
+        if self.set_aside:
+            parts[0] += f", set aside {sum(self.set_aside.values())}"
         if self.missing:
             parts.append(f"MISSING {sum(self.missing.values())}: {sample(self.missing)}")
         if self.extra:
@@ -37,10 +41,13 @@ class Balance:
         return "; ".join(parts)
 
 
-def balance(page_text: str, article_texts: list[str], dropped_texts: list[str]) -> Balance:
-    articles, dropped = Counter(), Counter()
+def balance(page_text: str, article_texts: list[str], dropped_texts: list[str],
+            set_aside_texts: list[str] = ()) -> Balance:
+    articles, dropped, set_aside = Counter(), Counter(), Counter()
     for text in article_texts:
         articles += han_multiset(text)
     for text in dropped_texts:
         dropped += han_multiset(text)
-    return Balance(han_multiset(page_text), articles, dropped)
+    for text in set_aside_texts:
+        set_aside += han_multiset(text)
+    return Balance(han_multiset(page_text), articles, dropped, set_aside)

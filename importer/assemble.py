@@ -14,6 +14,7 @@ no title joins the titled story without a byline whose vocabulary it shares.
 from dataclasses import dataclass, field
 
 from importer.blocks import WIDE_GAP, Block
+from importer.briefs import credit_people, derived_title
 from importer.classify import has_subheading_shape
 from importer.text import bigrams
 from importer.titles import BRACKETED, TitleBlock, resolve
@@ -24,10 +25,11 @@ MERGE_MIN_SIMILARITY = 0.2
 
 @dataclass
 class Item:
-    kind: str            # para, heading, caption, note
+    kind: str            # para, heading, caption, note, picture
     text: str
     line: int
     level: int = 2
+    image: str = ""      # picture: the image's path under the content folder (images/…)
 
 
 @dataclass
@@ -42,6 +44,9 @@ class Story:
     items: list[Item] = field(default_factory=list)
     closed: bool = False
     merged_from: list[int] = field(default_factory=list)   # lines of pieces put back together
+    source: str = ""                  # the story's own 来源 line
+    derived: set[str] = field(default_factory=set)         # fields copied, not page text
+    brief: bool = False               # an item of a brief list
 
     @property
     def paragraphs(self) -> list[Item]:
@@ -97,9 +102,19 @@ def walk(blocks: list[Block]) -> tuple[list[Story], list[Item]]:
         stories.append(story)
         return story
 
+    column = ""
     position = 0
     while position < len(blocks):
         block = blocks[position]
+        if block.kind == "page_label":
+            column = " ".join(filter(None, [column, block.text])) if column and \
+                blocks[position - 1].kind == "page_label" else block.text
+            position += 1
+            continue
+        if block.brief_start and current is not None:
+            current.closed = True
+        if block.brief_start:
+            current = None
         if block.kind in HEADING_KINDS:
             end = _heading_run(blocks, position)
             run, after = blocks[position:end], blocks[end] if end < len(blocks) else None
@@ -118,14 +133,20 @@ def walk(blocks: list[Block]) -> tuple[list[Story], list[Item]]:
         if block.kind == "caption":
             (loose_captions if current is None else current.items).append(
                 Item("caption", block.text, block.line))
-        elif block.kind == "credit":
+        elif block.kind == "picture":
+            (loose_captions if current is None else current.items).append(
+                Item("picture", block.text, block.line, image=block.image))
+        elif block.kind in {"credit", "source"}:
             if current is None:
                 current = start(Story(line=block.line))
-            current.bylines.append(block.byline)
-            current.authors += block.authors
+            if block.kind == "source":
+                current.source = current.source or block.byline
+            else:
+                current.bylines.append(block.byline)
+                current.authors += block.authors
             following = blocks[position + 1] if position + 1 < len(blocks) else None
             if following is None or following.gap_before >= WIDE_GAP \
-                    or following.kind in HEADING_KINDS:
+                    or following.kind in HEADING_KINDS or block.brief_end:
                 current.closed = True
         elif block.kind == "byline_para":
             if current is None or current.closed or current.paragraphs:
@@ -140,6 +161,16 @@ def walk(blocks: list[Block]) -> tuple[list[Story], list[Item]]:
                                       block.text, block.line))
             if block.kind == "note":
                 current.closed = True
+        if block.brief_start or block.brief_end:
+            if current is not None:
+                current.brief = True
+                if column:
+                    current.column, current.derived = column, current.derived | {"Column"}
+        if block.credit and current is not None:
+            current.bylines.append(block.credit)
+            current.authors += credit_people(block.credit)
+        if block.brief_end and current is not None:
+            current.closed = True
         position += 1
     return stories, loose_captions
 
@@ -159,7 +190,7 @@ def reunite(stories: list[Story]) -> list[Story]:
     """Second pass: put torn stories back together (see the module docstring)."""
     bodiless = [s for s in stories if s.title and not s.paragraphs]
     for title_story in bodiless:
-        headless = [s for s in stories if not s.title and s.paragraphs]
+        headless = [s for s in stories if not s.title and s.paragraphs and not s.brief]
         partner = _best_partner(title_story, headless) if headless else None
         if partner is None and len(headless) == 1:
             partner = headless[0]
@@ -171,7 +202,7 @@ def reunite(stories: list[Story]) -> list[Story]:
             partner.items = title_story.items + partner.items
             partner.merged_from.append(title_story.line)
             stories.remove(title_story)
-    for piece in [s for s in stories if not s.title and s.bylines and s.paragraphs]:
+    for piece in [s for s in stories if not s.title and s.bylines and s.paragraphs and not s.brief]:
         titled = [s for s in stories if s.title and not s.bylines and s is not piece]
         partner = _best_partner(piece, titled) if titled else None
         if partner:
@@ -196,4 +227,7 @@ def assemble(blocks: list[Block]) -> list[Story]:
             stories.append(Story(line=loose_captions[0].line, items=loose_captions))
     for story in stories:
         story.authors = list(dict.fromkeys(story.authors))
+        if story.brief and not story.title and story.paragraphs:
+            story.title = derived_title(story.paragraphs[0].text)
+            story.derived.add("Title")
     return stories

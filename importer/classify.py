@@ -6,7 +6,8 @@ The rules are read off the seeds; docs/importer.md lists them with examples.
 
 import re
 
-from importer.blocks import WIDE_GAP, Block, gap_after
+from importer.blocks import CAPTION_START, WIDE_GAP, Block, gap_after
+from importer.briefs import CREDIT_LINE, credit_people, is_credit
 from importer.text import ends_sentence, han_count, join_pieces, quotes_balanced, squash_spaces
 
 HAN = r"[\u4e00-\u9fff]"
@@ -20,8 +21,9 @@ CREDIT_PATTERNS = [
     re.compile(rf"^(?:本报)?记者\s*(?P<names>{HAN}{{2,4}})文(?:\s+\S+供图)?$"),
     re.compile(rf"^(?P<names>{HAN}{{2,4}}(?:[、\s]+{HAN}{{2,4}})*)\s*(?:图/文|图文|摄)$"),
     re.compile(rf"^(?:文/|图/文/?)\s*(?P<names>{HAN}{{2,4}})$"),
-    re.compile(r"^来源[:：]\s*\S.{0,30}$"),
+    re.compile(rf"^(?:通讯员|记者|作者|撰稿)\s*[:：]?\s*(?P<names>{HAN}{{2,4}}(?:[、\s]+{HAN}{{2,4}})*)$"),
 ]
+SOURCE_LINE = re.compile(r"^来源\s*[:：]\s*(?P<source>\S.{0,30})$")
 AUTHOR_LINE = re.compile(
     rf"^(?P<post>\S.{{1,40}}?(?:主席|书记|部长|召集人|主任|委员|局长|区长|县长|市长|经理|会长|校长|院长|"
     rf"处长|科长|站长|厂长|董事长|记者))\s+(?P<name>{HAN}{{2,4}})$")
@@ -84,6 +86,20 @@ def _classify_one(block: Block, blocks: list[Block]) -> None:
     for line in lines[1:]:
         text = join_pieces(text, line)
     block.text = text
+    sentences = sum(text.count(mark) for mark in "。！？!?")
+    if CAPTION_START.match(text) and len(text) <= 100 \
+            or block.hint == "caption" and len(text) <= 80 and sentences <= 1:
+        block.kind = "caption"
+        return
+    credit_line = CREDIT_LINE.match(text)
+    if credit_line and is_credit(credit_line.group("credit")):
+        block.kind, block.byline, block.text = "credit", credit_line.group("credit").strip(), ""
+        block.authors = credit_people(block.byline)
+        return
+    source = SOURCE_LINE.match(text)
+    if source:
+        block.kind, block.byline, block.text = "source", source.group("source").strip("《》 "), ""
+        return
     if LABEL.match(text):
         block.kind = "label"
         return
@@ -124,5 +140,8 @@ def _classify_one(block: Block, blocks: list[Block]) -> None:
 
 def classify(blocks: list[Block]) -> list[Block]:
     for block in blocks:
+        if block.fixed:
+            block.text = block.text or block.raw
+            continue
         _classify_one(block, blocks)
     return blocks

@@ -1,4 +1,5 @@
-"""`python -m importer SRC --dest DIR [--force]` (also `make import SRC=... [DEST=...] [FORCE=1]`).
+"""`python -m importer SRC --dest DIR [--force] [--source TEXT]`
+(also `make import SRC=... [DEST=...] [FORCE=1] [SOURCE="…"]`).
 
 Exit status: 0 all pages imported and accounted for; 1 a page could not be read, its characters
 did not balance, or an edited article was refused; 2 bad usage (no such SRC).
@@ -12,14 +13,14 @@ from importer.decode import InputError
 from importer.pipeline import PageResult, import_page
 from importer.store import write_articles
 
-PAGE_SUFFIXES = {".txt", ".text", ""}
+PAGE_SUFFIXES = {".txt", ".text", "", ".docx"}
 
 
 def pages(source: Path) -> list[Path]:
     if source.is_dir():
         return sorted(path for path in source.rglob("*")
                       if path.is_file() and path.suffix.lower() in PAGE_SUFFIXES
-                      and not path.name.startswith("."))
+                      and not path.name.startswith((".", "~$")))   # ~$稿件.docx: Word's lock file
     return [source]
 
 
@@ -27,19 +28,21 @@ def summary(result: PageResult) -> str:
     joined = len(result.joins)
     across = sum(1 for join in result.joins if not join.adjacent)
     status = "OK" if result.balance.ok else "FAILED: characters unaccounted for"
-    return (f"{result.name} [{result.encoding}]: {len(result.stories)} stories, "
-            f"{joined} paragraphs joined ({across} across the layout), "
-            f"{len(result.dropped)} duplicates dropped; {result.balance.describe()} — {status}")
+    pictures = f", {result.pictures_in} pictures" if result.pictures_in else ""
+    return (f"{result.name} [{result.encoding}]: {len(result.stories)} stories ({result.layout}"
+            f"{pictures}), {joined} paragraphs joined ({across} across the layout), "
+            f"{len(result.dropped)} duplicates dropped, {result.punctuation} punctuation marks "
+            f"made full-width; {result.balance.describe()} — {status}")
 
 
-def import_one(path: Path, dest: Path, force: bool, out) -> bool:
+def import_one(path: Path, dest: Path, force: bool, out, source: str | None = None) -> bool:
     try:
         data = path.read_bytes()
     except OSError as error:
         print(f"{path}: cannot read: {error.strerror}", file=out)
         return False
     try:
-        result = import_page(data, str(path))
+        result = import_page(data, str(path), source=source)
     except InputError as error:
         print(f"{path}: {error}", file=out)
         return False
@@ -56,7 +59,7 @@ def import_one(path: Path, dest: Path, force: bool, out) -> bool:
         return False
     ok = True
     try:
-        outcomes = write_articles(result.articles, dest, force=force)
+        outcomes = write_articles(result.articles, dest, force=force, images=result.images)
     except OSError as error:
         print(f"  cannot write under {dest}: {error}", file=out)
         return False
@@ -78,6 +81,9 @@ def main(argv: list[str] | None = None, out=None) -> int:
                         help="content folder for the articles (default: content/articles)")
     parser.add_argument("--force", action="store_true",
                         help="overwrite articles an editor changed since import")
+    parser.add_argument("--source", default=None,
+                        help="Source: for every story, e.g. \"浙江工人日报 2022年8月10日 第3版\" "
+                             "(default: what the page says, else none)")
     args = parser.parse_args(argv)
     if not args.src.exists():
         print(f"{args.src}: no such file or folder", file=out)
@@ -86,7 +92,12 @@ def main(argv: list[str] | None = None, out=None) -> int:
     if not files:
         print(f"{args.src}: no .txt pages in this folder", file=out)
         return 2
-    results = [import_one(path, args.dest, args.force, out) for path in files]
+    source = args.source.strip() if args.source is not None else None
+    if source is not None and (not source or "\n" in source):
+        print("--source: give the paper and page on one line, e.g. "
+              "SOURCE=\"浙江工人日报 2022年8月10日 第3版\"", file=out)
+        return 2
+    results = [import_one(path, args.dest, args.force, out, source) for path in files]
     failed = results.count(False)
     print(f"{len(files)} page(s), {failed} failed", file=out)
     return 1 if failed else 0

@@ -32,6 +32,8 @@ class NearDuplicate:
 
 
 def _key(block: Block) -> str:
+    if block.kind == "picture":
+        return "\0" + block.image            # a picture is never a duplicate of text
     return squash_spaces(block.raw.lstrip("#"))
 
 

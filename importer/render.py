@@ -1,9 +1,12 @@
 """Stories -> Pelican Markdown articles, and articles -> the text they carry (for accounting).
 
 Conventions (docs/importer.md): metadata Title, Subtitle, Column, Byline (as printed),
-Authors (names only, comma-separated), Source, Date (only when the text gives a full date),
-Status: draft, Slug, Import-Key and Import-Hash.  Body: paragraphs, sub-headings as ##/###/####,
-photo captions as a line `*图:…*`, editor's notes as a blockquote `> 小编说:…`.
+Authors (names only, comma-separated), Date (the page's date, else one full date in the story),
+Source (SOURCE=, else what the page says; never a file name), Status: draft, Slug, and the
+editor-only bookkeeping Import-File, Import-Derived, Import-Key and Import-Hash.  Body:
+paragraphs, sub-headings as ##/###/####, pictures as `![caption]({static}/images/…)`, a caption
+whose picture is missing as an HTML comment `<!-- 待配图：… -->` (kept for the editor, never
+published: the site strips comments), editor's notes as a blockquote `> 小编说：…`.
 """
 
 import hashlib
@@ -13,8 +16,11 @@ from dataclasses import dataclass
 from importer.assemble import Story
 from importer.text import squash_spaces
 
-CAPTION_MARK = "图:"
+ORPHAN_CAPTION = re.compile(r"^<!-- 待配图：(?P<caption>.*) -->$")
+PICTURE = re.compile(r"^!\[(?P<caption>[^\]]*)\]\((?P<path>[^)\s]*)\)$")
+LEGACY_CAPTION = re.compile(r"^\*图[:：](?P<caption>.*)\*$")   # reviewed seed articles
 CONTENT_FIELDS = ("Title", "Subtitle", "Column", "Byline")
+DERIVED_KEY = "Import-Derived"
 FULL_DATE = re.compile(r"(20\d{2}|19\d{2})年(\d{1,2})月(\d{1,2})日")
 _MARKDOWN_START = re.compile(r"^([#>*+\-]|\d+[.)]\s)")
 HASH_KEY = "Import-Hash"
@@ -36,8 +42,19 @@ def untitled_label(story: Story) -> str:
     return f"UNTITLED story at line {story.line}"
 
 
+BOLD_LEAD = re.compile(r"^\*\*[^*\s][^*]*\*\*")
+
+
 def _escape(text: str) -> str:
+    if BOLD_LEAD.match(text):            # a manuscript's bold lead: **以赛促学。**为提升…
+        return text
     return "\\" + text if _MARKDOWN_START.match(text) else text
+
+
+def _comment_safe(text: str) -> str:
+    """Text that cannot end or break an HTML comment."""
+    return re.sub(r"-(?=-)|^>|^->", lambda m: m.group(0).replace("-", "－").replace(">", "＞"),
+                  text.replace("\n", " "))
 
 
 def body_markdown(story: Story) -> str:
@@ -46,7 +63,10 @@ def body_markdown(story: Story) -> str:
         if item.kind == "heading":
             parts.append("#" * item.level + " " + item.text)
         elif item.kind == "caption":
-            parts.append(f"*{CAPTION_MARK}{item.text.replace('*', '＊')}*")
+            parts.append(f"<!-- 待配图：{_comment_safe(item.text)} -->")
+        elif item.kind == "picture":
+            caption = item.text.replace("[", "［").replace("]", "］").replace("\n", " ")
+            parts.append(f"![{caption}]({{static}}/{item.image})")
         elif item.kind == "note":
             parts.append("> " + item.text)
         else:
@@ -54,20 +74,32 @@ def body_markdown(story: Story) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def story_metadata(story: Story, source: str, slug: str, key: str) -> dict[str, str]:
+def story_metadata(story: Story, source: str, slug: str, key: str, import_file: str = "",
+                   date: str = "") -> dict[str, str]:
+    """``source``: the page's Source ('' for none; the story's own 来源 line is used then);
+    ``date``: the page's date (else a full date the story gives)."""
     metadata = {"Title": squash_spaces(story.title) or untitled_label(story)}
     if story.subtitle:
         metadata["Subtitle"] = squash_spaces(story.subtitle)
     if story.column:
         metadata["Column"] = squash_spaces(story.column)
-    date = found_date(story)
+    date = date or found_date(story)
     if date:
         metadata["Date"] = date
     if story.authors:
         metadata["Authors"] = ", ".join(story.authors)
     if story.bylines:
         metadata["Byline"] = " / ".join(squash_spaces(b) for b in story.bylines)
-    metadata.update({"Source": source, "Slug": slug, "Status": "draft", "Import-Key": key})
+    source = source or story.source
+    if source:
+        metadata["Source"] = squash_spaces(source)
+    metadata.update({"Slug": slug, "Status": "draft"})
+    if import_file:
+        metadata["Import-File"] = import_file
+    derived = [name for name in CONTENT_FIELDS if name in story.derived and name in metadata]
+    if derived:
+        metadata[DERIVED_KEY] = ", ".join(derived)
+    metadata["Import-Key"] = key
     return metadata
 
 
@@ -99,10 +131,10 @@ def carried_text(article: Article) -> str:
     """The page text an article carries: content metadata and body, minus importer markup."""
     lines = []
     for line in article.body.split("\n"):
-        if line.startswith("*" + CAPTION_MARK) and line.endswith("*"):
-            line = line[1 + len(CAPTION_MARK):-1]
-        lines.append(line)
-    fields = [article.metadata.get(name, "") for name in CONTENT_FIELDS]
+        marked = ORPHAN_CAPTION.match(line) or PICTURE.match(line) or LEGACY_CAPTION.match(line)
+        lines.append(marked.group("caption") if marked else line)
+    derived = {name.strip() for name in article.metadata.get(DERIVED_KEY, "").split(",")}
+    fields = [article.metadata.get(name, "") for name in CONTENT_FIELDS if name not in derived]
     if article.metadata.get("Title", "").startswith("UNTITLED story at line"):
-        fields[0] = ""
+        fields = fields[1:] if "Title" not in derived else fields
     return "\n".join(fields + lines)

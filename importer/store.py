@@ -5,6 +5,11 @@ page again finds the earlier files by key, wherever the editor moved them under 
 unchanged files are left alone, files still as imported are refreshed, and files an editor has
 changed since import (their Import-Hash no longer matches) are refused unless forced.
 New files go to DEST/<year>/<slug>.md (DEST/undated/ without a date), slugs unique under DEST.
+
+Pictures from a manuscript go to the content folder's images/import/<manuscript>/ (articles
+refer to them as {static}/images/…, Pelican's own convention).  The content folder is DEST's
+parent when DEST is (inside) an `articles` folder, DEST itself when it holds one, else DEST's
+parent.  A picture is named by its content hash: writing it again changes nothing.
 """
 
 from dataclasses import dataclass
@@ -59,7 +64,35 @@ def _with_slug(text: str, slug: str) -> str:
     return render(article)
 
 
-def write_articles(articles: list[str], dest: Path, force: bool = False) -> list[Outcome]:
+def content_root(dest: Path) -> Path:
+    """The Pelican content folder an article folder DEST belongs to (see the module docstring)."""
+    dest = dest.resolve()
+    for folder in [dest, *dest.parents]:
+        if folder.name == "articles":
+            return folder.parent
+    if (dest / "articles").is_dir():
+        return dest
+    return dest.parent
+
+
+def write_images(images, dest: Path) -> list[Path]:
+    written = []
+    root = content_root(dest)
+    for image in images:
+        path = root / image.path
+        if path.exists() and path.read_bytes() == image.data:
+            written.append(path)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(image.data)
+        written.append(path)
+    return written
+
+
+def write_articles(articles: list[str], dest: Path, force: bool = False,
+                   images=()) -> list[Outcome]:
+    """Write the pictures first (an article never points at a missing file), then articles."""
+    write_images(images, dest)
     existing = scan(dest)
     by_key = {item.key: item for item in existing if item.key}
     taken = {item.slug for item in existing}

@@ -50,7 +50,7 @@ def test_reviewed_article_is_ready_to_publish(path, article):
     assert path.parent.name == meta["Date"][:4]
     assert meta["Slug"] == pinyin_slug(meta["Title"]) and path.stem == meta["Slug"]
     for paragraph in article.body.strip().split("\n\n"):
-        if not paragraph.startswith(("#", "*图:")):
+        if not paragraph.startswith(("#", "*图：")):
             assert ends_sentence(paragraph), f"{path.name}: cut-off paragraph “…{paragraph[-15:]}”"
 
 
@@ -60,8 +60,9 @@ def test_reviewed_articles_keep_the_seed_text(name):
     expected = result.balance.page - result.balance.dropped
     on_site = Counter()
     for _, article in imported():
-        if article.metadata["Source"] == name:
+        if article.metadata["Import-File"] == name:
             on_site += han_multiset(carried_text(article))
+    expected -= sum((han_multiset(item.text) for item in result.set_aside), start=Counter())
     lost = expected - on_site
     # the editor removed only what the importer flagged: the near-duplicate copies, and the
     # dangling last clause of a cut-off paragraph whose continuation is not on the page
@@ -88,3 +89,26 @@ def test_reimporting_the_seeds_never_overwrites_reviewed_articles(tmp_path, caps
     output = capsys.readouterr().out
     assert output.count("refused") == sum(len(label["stories"]) for label in LABELS.values())
     assert {path: path.read_bytes() for path in dest.rglob("*.md")} == before
+
+
+FILE_NAME = re.compile(r"\.(?:txt|text|docx?|md|html?)$|^\d{3}_[0-9a-f]{16}", re.I)
+
+
+@pytest.mark.parametrize("path", sorted(ARTICLES.rglob("*.md")), ids=lambda path: path.stem)
+def test_no_file_name_as_source_and_no_half_width_punctuation_in_chinese(path):
+    """Readers see 来源 only for a real paper, and full-width punctuation inside Chinese."""
+    from importer.punctuation import normalize_line
+    article = parse(path.read_text(encoding="utf-8"))
+    source = article.metadata.get("Source", "")
+    assert not FILE_NAME.search(source), f"{path.name}: Source is a file name: {source}"
+    shown = [article.metadata.get(key, "") for key in ("Title", "Subtitle", "Column", "Byline",
+                                                         "Summary", "Source")]
+    for line in shown + article.body.split("\n"):
+        fixed, count = normalize_line(line)
+        assert count == 0, f"{path.name}: half-width punctuation inside Chinese: “{line}” → “{fixed}”"
+
+
+def test_the_rule_finds_half_width_punctuation_when_it_is_there():
+    from importer.punctuation import normalize_line
+    assert normalize_line("职工之家,温暖如春")[1] == 1
+    assert FILE_NAME.search("002_765ad1a8719cff38.txt") and not FILE_NAME.search("工人日报")

@@ -50,7 +50,7 @@ def test_utf8_bom_and_crlf(tmp_path):
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary data: NUL byte at line 3, column 1 (byte offset 8)"),
     (bytes([7, 8, 1, 2, 3, 4, 5, 6] * 20) + "工会".encode(), "binary data: 160 control bytes"),
     (b"plain English text only.\n", "contains no Chinese characters"),
-    ("工会工作".encode("utf-8") + b"\n\xff\xfe\xfd broken", "neither UTF-8 nor GB18030/GBK: "
+    ("工会工作".encode("utf-8") + b"\n\xff\xfe\xfd broken", "neither UTF-8 nor GB18030/GBK nor Big5: "
      "invalid byte 0xff at line 2, column 1 (byte offset 13)"),
 ])
 def test_bad_input_is_refused_with_a_clear_message(tmp_path, capsys, data, message):

@@ -42,7 +42,11 @@ def test_byline_paragraphs(line, byline, authors, rest):
 @pytest.mark.parametrize("line, kind, authors", [
     ("本报记者葛星星文 温岭市总工会供图", "credit", ["葛星星"]),
     ("唐佩 图/文", "credit", ["唐佩"]),
-    ("来源:《工人日报》", "credit", []),
+    ("来源:《工人日报》", "source", []),
+    ("（刘文）", "credit", ["刘文"]),
+    ("(通讯员 张三 李四)", "credit", ["张三", "李四"]),
+    ("（宝鸡县总工会）", "credit", []),
+    ("▲图：新河羊毛衫行业工资集体协商会。", "caption", []),
     ("江阴市祝塘镇总工会副主席 杨晓红", "author", ["杨晓红"]),
     ("【他山之石】", "label", []),
     ("小编说:江都区紧紧围绕主线。", "note", []),
@@ -114,3 +118,60 @@ def test_pages_without_any_title_still_keep_their_text():
     assert article.metadata["Title"] == "UNTITLED story at line 1"
     assert result.balance.ok
     assert any("story without a title" in warning for warning in result.warnings)
+
+
+def test_a_caption_cannot_close_its_comment():
+    from importer.assemble import Item, Story
+    from importer.render import ORPHAN_CAPTION, body_markdown
+    story = Story(line=1, items=[Item("caption", "图：--><script>alert(1)</script>", 1)])
+    (line,) = body_markdown(story).strip().split("\n")
+    assert ORPHAN_CAPTION.match(line) and line.count("-->") == 1 and line.endswith(" -->")
+
+
+def test_furniture_rules_never_touch_the_seeds():
+    from importer.webpage import read_page
+    from seeds import SEED_PAGES
+    for seed in SEED_PAGES:
+        page = read_page(seed.read_text(encoding="utf-8"))
+        assert not page.web and page.set_aside == [], seed.name
+
+
+@pytest.mark.parametrize("line, why", [
+    ("当前位置：首页 > 工会动态 > 正文", "breadcrumb"),
+    ("首页 > 新闻中心 > 基层动态", "breadcrumb"),
+    ("打开网易新闻 查看精彩图片", "app prompt"),
+    ("下载新华社客户端", "app prompt"),
+    ("分享到：微信 微博 QQ空间", "share buttons"),
+    ("责任编辑：施晨", "editor credit"),
+    ("[責任編輯:薛白璐]", "editor credit"),
+    ("上一篇：兰溪市总工会开展职工心理健康讲座", "previous/next links"),
+    ("【字体：大 中 小】 打印 关闭", "page tools"),
+    ("版权所有 金华市总工会 浙ICP备00000000号", "copyright"),
+    ("本版导读", "e-paper navigation"),
+    ("W020231008641976797891.png", "picture placeholder"),
+    ("近日，县总工会举办职工运动会，分享到场职工的喜悦。", ""),
+    ("工会动态", ""),
+    ("上一篇文章写到了劳模工匠的故事，这一篇接着讲。", ""),
+])
+def test_furniture_lines(line, why):
+    from importer.webpage import furniture
+    assert furniture(line) == why
+
+
+@pytest.mark.parametrize("header", [
+    "首页 > 工会动态 > 正文\n作者：王敏　来源：浙江工人日报\n2023-10-16 09:12\n龙港工会主席进车间宣讲十八大精神\n",
+    "浙江工人日报\n2023-10-16 09:12\n龙港工会主席进车间宣讲十八大精神\n",
+    "网站首页 工会动态 职工服务\n龙港工会主席进车间宣讲十八大精神\n发布时间：2023-10-16　来源：浙江工人日报　作者：王敏\n",
+])
+def test_web_headline_with_its_byline_and_source_line_before_or_after(header):
+    page = header + ("近日，龙港市总工会主席来到汽车部件企业的生产车间，向夜班职工宣讲大会精神。\n"
+                     "责任编辑：李华\n")
+    result = import_page(page.encode(), "page.txt")
+    (article,) = [parse(text) for text in result.articles]
+    assert article.metadata["Title"] == "龙港工会主席进车间宣讲十八大精神"
+    assert article.metadata["Date"] == "2023-10-16"
+    assert article.metadata["Source"].startswith("浙江工人日报")
+    assert article.body.startswith("近日，龙港市总工会主席") and "责任编辑" not in article.body
+    assert result.balance.ok
+    if "作者" in header:
+        assert article.metadata["Byline"] == "王敏" and article.metadata["Authors"] == "王敏"
