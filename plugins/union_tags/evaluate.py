@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from .rulefile import load_yaml
 from .tagger import tag_story
 
 
@@ -51,7 +52,7 @@ def _codes(values, where, name) -> list:
 
 def load_labels(labels_path: Path, seeds_dir: Path) -> list:
     """Cut every labelled story out of its seed page."""
-    records = yaml.safe_load(Path(labels_path).read_text(encoding="utf-8")) or []
+    records = load_yaml(labels_path) or []
     stories = []
     for index, rec in enumerate(records, 1):
         where = f"{labels_path}: record #{index} ({rec.get('title', '?')})"
@@ -74,7 +75,7 @@ def load_labels(labels_path: Path, seeds_dir: Path) -> list:
 
 def load_stories(path: Path) -> list:
     """Self-contained labelled stories (heldout.yaml, tuning.yaml): id, title, body, labels."""
-    records = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    records = load_yaml(path) or []
     stories, seen = [], set()
     for index, rec in enumerate(records, 1):
         where = f"{path}: record #{index} ({rec.get('id', '?') if isinstance(rec, dict) else '?'})"
@@ -161,7 +162,8 @@ def county_key(code: str) -> str:
 
 def tag_labelled(story: LabelledStory):
     """Tag a labelled story as the site build would: title, body, and the article's credits."""
-    return tag_story(story.title, story.body)
+    credits = [story.meta[k] for k in ("source", "byline") if story.meta.get(k)]
+    return tag_story(story.title, story.body, credits=credits)
 
 
 def _on_labelled_path(code: str, labelled: list) -> bool:
