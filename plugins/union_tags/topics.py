@@ -106,7 +106,7 @@ def load_taxonomy(path: Path = TOPICS_YAML) -> Taxonomy:
         topics.append(Topic(str(entry["name"]), short, slug, tuple(keywords)))
     scoring = {"title_factor": 4.0, "lead_factor": 1.5, "max_hits": 6, "min_score": 8.0,
                "fallback_min": 4.0, "relative": 0.3, "max_topics": 4, "min_hits": 2,
-               "headline_weight": 3.0}
+               "headline_weight": 3.0, "strong_weight": 4.0}
     scoring.update(data.get("scoring") or {})
     return Taxonomy(topics, scoring)
 
@@ -137,19 +137,23 @@ def score_topics(sections, taxonomy: Taxonomy, blocked=()) -> TopicResult:
             scores[slug] += points
             evidence[slug].append((points, keyword, per_section))
             hits[slug] += sum(per_section.values())
-            if per_section.get("title") and weight >= s["headline_weight"]:
+            if ((per_section.get("title") and weight >= s["headline_weight"])
+                    or (per_section.get("lead") and weight >= s["strong_weight"])):
                 headline.add(slug)
     # One passing word is no topic (a Hong Kong story is not about 疫情防控 for
-    # saying 疫情过后 once): a topic needs two keyword hits, or a strong one in the title.
+    # saying 疫情过后 once): a topic needs two keyword hits, or one strong hit up front
+    # (a keyword of the headline weight in the title, a defining term such as 职工之家
+    # or 工资集体协商 in the lead).
     ranked = sorted((slug for slug in scores
                      if slug not in blocked and (hits[slug] >= s["min_hits"] or slug in headline)),
                     key=lambda slug: (-scores[slug], slug))
+    min_score = s["min_score"]
     chosen = []
     if ranked:
         best = scores[ranked[0]]
         for slug in ranked[: int(s["max_topics"])]:
             score = scores[slug]
-            if score >= s["min_score"] and score >= s["relative"] * best:
+            if score >= min_score and score >= s["relative"] * best:
                 chosen.append(slug)
         if not chosen and best >= s["fallback_min"]:
             chosen = [ranked[0]]
