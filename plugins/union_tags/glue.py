@@ -16,8 +16,8 @@ from union_core.settings import apply_defaults
 
 from .cache import CACHE_NAME, TagCache, input_key
 from .gazetteer import load_gazetteer
-from .site import (RelatedIndex, build_region_tree, build_topic_index, html_to_paragraphs,
-                   story_title)
+from .site import (RelatedIndex, build_region_tree, build_topic_index, credits_of,
+                   html_to_paragraphs, story_title)
 from .tagger import tag_story
 from .settings import DEFAULTS
 from .topics import default_taxonomy
@@ -80,13 +80,14 @@ def get_generators(pelican):
     return TagPagesGenerator
 
 
-def tags_for(title, body, regions_meta, topics_meta) -> tuple:
+def tags_for(title, body, regions_meta, topics_meta, credits=()) -> tuple:
     """(tags dict, errors) for one story, cached by the hash of its inputs."""
     cache = _state.cache
-    key = input_key(title, body, regions_meta, topics_meta)
+    key = input_key(title, body, regions_meta, topics_meta, *credits)
     cached = cache.get(key)
     if cached is None:
-        tags = tag_story(title, body, regions_meta=regions_meta, topics_meta=topics_meta)
+        tags = tag_story(title, body, regions_meta=regions_meta, topics_meta=topics_meta,
+                         credits=credits)
         cached = [tags.to_dict(), list(tags.errors)]
         cache.put(key, cached)
     data, errors = cached
@@ -98,7 +99,7 @@ def apply_tags(article) -> list:
     meta = article.metadata
     settings = article.settings
     data, errors = tags_for(story_title(meta, article.title), html_to_paragraphs(article._content),
-                            meta.get("regions"), meta.get("topics"))
+                            meta.get("regions"), meta.get("topics"), credits_of(meta))
     gaz = load_gazetteer()
     region_url = settings["UNION_REGION_URL"]
     topic_url = settings["UNION_TOPIC_URL"]
@@ -112,7 +113,7 @@ def apply_tags(article) -> list:
     article.primary_region = primary
     article.primary_region_name = primary["name"] if primary else ""
     article.region_breadcrumb = [
-        {"name": gaz[code].name, "code": code, "url": region_url.format(slug=gaz.slug(code))}
+        {"name": gaz.name(code), "code": code, "url": region_url.format(slug=gaz.slug(code))}
         for code in (primary["path_codes"] if primary else [])]
     return errors
 

@@ -83,8 +83,7 @@ def resolve_region(item: str, gaz, matcher) -> str:
 
 
 def _named(name: str, gaz, matcher) -> list:
-    codes = matcher.forms.get(name, {})
-    return sorted(codes)
+    return matcher.forms.codes(name)
 
 
 def _split_joined_path(text: str, gaz, matcher) -> list:

@@ -3,38 +3,55 @@
 Three steps, each a function of the previous one's output:
 
 1. `RegionMatcher.find_mentions` scans folded text (traditional → simplified)
-   for full names, short forms and aliases, leftmost-longest, skipping
-   matches that sit inside a blocked phrase (共同富裕 ⊃ 富裕).
+   for full names, aliases and short forms, leftmost-longest, skipping matches
+   inside a blocked phrase (共同富裕 ⊃ 富裕) or a road named after a place
+   (昌吉市北京南路 ⊃ 北京), and splitting a city from the district after it
+   (青岛市南区 → 青岛 + 市南区).
 2. `RegionMatcher.resolve` keeps the mentions whose context allows them: a
-   township only with its county or city in the story, an ambiguous or
-   ordinary-word short form (南湖) only with its parent, a county short form
-   outside the home provinces only with its city.
-3. `choose_regions` scores the kept places (title > lead > body, union names
-   such as 黄岩区总工会 count double), walks down the hierarchy while one
-   child holds most of the score, and calls that place primary.
+   township only with its county or city in the story (or a unique full
+   name), a township short form only where it is qualified or named in full;
+   an ambiguous or ordinary-word short form (南湖) only with its parent; a
+   district of Hong Kong, Macau or Taiwan (大埔, 桃园) only with its region.
+3. `choose_regions` scores the kept places (title > credit line > lead >
+   body, union names such as 黄岩区总工会 count double), walks down the
+   hierarchy while one child holds most of the score, and calls that place
+   primary.
 """
 
-import functools
 import bisect
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from .gazetteer import Gazetteer, load_gazetteer, short_form
+from .forms import ALIAS, FORMER, FULL, KIND_NAMES, LOCAL, ORG, SHORT, STRONG, FormTable
+from .gazetteer import Gazetteer, load_compiled
+from .rulefile import load_yaml
 from .textfold import fold
 
 RULES_YAML = Path(__file__).resolve().parent / "places.yaml"
-SECTION_WEIGHTS = {"title": 4.0, "lead": 1.5, "body": 1.0}
-SECTION_NAMES = {"title": "标题", "lead": "导语", "body": "正文"}
+# credit: Source:, Byline: and 来源/通讯员 lines.  A union signing a story
+# (来源：托克托县总工会) says where it happened almost as surely as a headline.
+SECTION_WEIGHTS = {"title": 4.0, "credit": 3.0, "lead": 1.5, "body": 1.0}
+SECTION_NAMES = {"title": "标题", "credit": "署名/来源", "lead": "导语", "body": "正文"}
 UNION_FACTOR = 2.0
 # "浦江县委总工会" is how that union signs; "黄岩区总会" is a common shortening.
 UNION_SUFFIXES = ("委总工会", "总工会", "总会", "工会")
-DESCEND_SHARE = 0.5        # a child becomes the focus when it holds half its parent's score
+DESCEND_SHARE = 0.5        # a child becomes the focus when it holds half its parent's score ...
+SIBLING_SHARE = 0.5        # ... and no sibling holds half of the child's (the story spans them)
+ACTOR_FACTOR = 0.5         # a union acting in a sentence that names a place under it
 SECONDARY_MIN_SCORE = 2.0  # two body mentions, or one in the title, or one union name
 SECONDARY_MIN_DEPTH = 2    # secondary tags are counties or townships
+DISTINCT_STEM = 3          # a stem this long (托克托, 伊金霍洛) is no ordinary word
+# A road or a guild hall named after a place is not the place: 北京南路 in 昌吉,
+# 广东会馆 in Tianjin, 中山路 everywhere.
+_NAMED_AFTER = re.compile(r"[东西南北中]?(?:路|大道|大街|街(?!道)|巷|胡同|会馆|商会|同乡会)")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+# "县总工会" with no place name before it: the story's own county union
+_BARE_UNION = re.compile(r"([县区市旗州])(?:委)?总工会")
+_BARE_LEVELS = {"县": ("county",), "区": ("county",), "旗": ("county",), "市": ("county", "city"),
+                "州": ("city",)}
 
 
 @dataclass
@@ -43,23 +60,43 @@ class Mention:
     start: int
     end: int
     original: str          # the text as written (traditional stays traditional)
-    kind: str              # full | short | alias
-    candidates: tuple      # codes
+    surface: str           # folded
+    candidates: tuple      # ((code, kind), ...)
     union_org: bool = False
+    sentence: int = 0      # index of the sentence within its section
+
+    @property
+    def codes(self) -> tuple:
+        return tuple(code for code, _ in self.candidates)
+
+    def kind_of(self, code) -> int:
+        return next(k for c, k in self.candidates if c == code)
+
+    @property
+    def strong(self) -> bool:
+        return any(k in STRONG for _, k in self.candidates)
 
     @property
     def weight(self) -> float:
-        return SECTION_WEIGHTS[self.section] * (UNION_FACTOR if self.union_org else 1.0)
+        # a credit line is nearly always a union's name: no bonus on top of the credit weight
+        bonus = UNION_FACTOR if self.union_org and self.section != "credit" else 1.0
+        return SECTION_WEIGHTS[self.section] * bonus
 
 
 @dataclass
 class Rejection:
     original: str
     section: str
-    why: str
+    reason: object         # the explanation, or a function that writes it (only when asked)
     # a far-away county's short form inside an ordinary word (资源, 通道):
     # expected and uninteresting, so the review table hides it
     routine: bool = False
+
+    @property
+    def why(self) -> str:
+        if callable(self.reason):
+            self.reason = self.reason()
+        return self.reason
 
 
 @dataclass
@@ -91,118 +128,112 @@ class RegionResult:
         return next((t for t in self.tags if t.primary), None)
 
 
+_RULE_KEYS = {"home_provinces": list, "aliases": dict, "special_regions": dict, "needs_parent": list,
+              "blocked_phrases": list, "no_township_short_form": list}
+
+
 def load_rules(path: Path = RULES_YAML) -> dict:
-    try:
-        rules = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from exc
-    for key in ("home_provinces", "aliases", "needs_parent", "blocked_phrases",
-                "no_township_short_form"):
-        rules.setdefault(key, [] if key != "aliases" else {})
+    rules = load_yaml(path) or {}
+    if not isinstance(rules, dict):
+        raise ValueError(f"{path}: expected a mapping of rule names")
+    for key, kind in _RULE_KEYS.items():
+        rules.setdefault(key, kind())
+        if not isinstance(rules[key], kind):
+            raise ValueError(f"{path}: `{key}` must be a {'mapping' if kind is dict else 'list'}")
     return rules
 
 
+def curated_forms(rules: dict) -> list:
+    """(surface, code, kind) for the names places.yaml adds to the gazetteer's."""
+    out = []
+    for surface, code in rules["aliases"].items():
+        out.append((fold(str(surface)), str(code), ALIAS))
+    for code, names in rules["special_regions"].items():
+        for key, kind in (("names", ALIAS), ("organisations", ORG), ("districts", LOCAL)):
+            for surface in names.get(key) or []:
+                out.append((fold(str(surface)), str(code), kind))
+    return out
+
+
 class RegionMatcher:
-    def __init__(self, gazetteer: Gazetteer, rules: dict):
+    def __init__(self, gazetteer: Gazetteer, forms, rules: dict):
         self.gaz = gazetteer
+        try:
+            self.forms = forms if isinstance(forms, FormTable) else FormTable(gazetteer, forms,
+                                                                              curated_forms(rules))
+        except ValueError as exc:
+            raise ValueError(f"{RULES_YAML}: {exc}") from exc
         self.home = {str(c) for c in rules["home_provinces"]}
-        self.needs_parent = set(rules["needs_parent"])
-        self.blocked = sorted(set(rules["blocked_phrases"]), key=len, reverse=True)
-        self.forms = self._build_forms(rules)
-        if min(map(len, self.forms), default=2) < 2:
-            raise ValueError(f"{RULES_YAML}: place forms must be at least two characters long")
-        lengths = defaultdict(set)  # first two characters → lengths of the forms they start
-        for surface in self.forms:
-            lengths[surface[:2]].add(len(surface))
-        self.lengths = {prefix: sorted(ls, reverse=True) for prefix, ls in lengths.items()}
-        # Jumps the scan to the next character some form starts with (C speed).
-        self.form_start = re.compile("[" + "".join(map(re.escape, sorted({f[0] for f in self.forms}))) + "]")
+        self.needs_parent = {fold(str(s)) for s in rules["needs_parent"]}
+        self.no_town_short = {fold(str(s)) for s in rules["no_township_short_form"]}
+        self.blocked = sorted({fold(str(s)) for s in rules["blocked_phrases"]}, key=len, reverse=True)
         self.blocked_pattern = re.compile("|".join(map(re.escape, self.blocked))) if self.blocked else None
-
-    # -- surface forms -------------------------------------------------------
-    def _build_forms(self, rules) -> dict:
-        """surface → {code: kind}; kind is full, short or alias."""
-        forms = defaultdict(dict)
-        no_town_short = set(rules["no_township_short_form"])
-        for place in self.gaz.places.values():
-            forms[place.name][place.code] = "full"
-        for place in self.gaz.places.values():
-            stem = short_form(place)
-            if not stem or (place.level == "township" and stem in no_town_short):
-                continue
-            forms[stem].setdefault(place.code, "short")
-        for surface, code in rules["aliases"].items():
-            code = str(code)
-            if code not in self.gaz:
-                raise ValueError(f"{RULES_YAML}: alias {surface!r} names code {code}, "
-                                 "which is not in data/gazetteer.tsv")
-            forms[surface][code] = "alias"
-        return {s: self._prefer(c) for s, c in forms.items()}
-
-    def _prefer(self, candidates: dict) -> dict:
-        """Drop readings a reader would never take when a stronger one exists.
-
-        A province beats anything else (吉林, 海南); a full name beats short forms
-        of other places (温岭市 is not short for 温岭市x); a place beats its own
-        descendants (淮安 is the city, not 淮安区); any county or city beats
-        township short forms (江山 is not a 江山镇).
-        """
-        if len(candidates) == 1:
-            return candidates
-        full = {c: k for c, k in candidates.items() if k in ("full", "alias")}
-        if full:
-            candidates = full
-        provinces = {c: k for c, k in candidates.items() if self.gaz[c].level == "province"}
-        if provinces:
-            return provinces
-        towns = {c: k for c, k in candidates.items() if self.gaz[c].level == "township"}
-        if len(towns) < len(candidates):
-            candidates = {c: k for c, k in candidates.items() if c not in towns or k == "full"}
-        return {c: k for c, k in candidates.items()
-                if not any(self.gaz.is_ancestor(o, c) for o in candidates if o != c)}
 
     # -- step 1: mentions --------------------------------------------------
     def find_mentions(self, section: str, original: str) -> tuple:
         """(mentions, rejections) for one section of text.
 
         Scanning left to right, the longest place form starting at each
-        position is a mention, unless a blocked phrase covers it (then the
-        scan goes on at the next character, so 江山 inside a blocked 万江山x
-        does not hide a real place starting inside it).
+        position is a mention, unless a blocked phrase covers it or it names a
+        road (then the scan goes on at the next character, so 江山 inside a
+        blocked 万江山x does not hide a real place starting inside it).
         """
         folded = fold(original)
         blocked_at = self._blocked_spans(folded)
+        sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(folded)]
         mentions, rejected = [], []
-        next_start = self.form_start.search
-        hit = next_start(folded)
-        while hit:
-            i = hit.start()
-            surface = self._longest_form_at(folded, i)
-            if surface is None:
-                hit = next_start(folded, i + 1)
+        forms = self.forms
+        masks = forms.masks
+        # Positions where some form starts: two characters that begin a place name (one
+        # position in fifteen of ordinary text); the loop below visits only these.
+        starts = [i for i in range(len(folded) - 1) if folded[i:i + 2] in masks]
+        resume = 0
+        for i in starts:
+            if i < resume:
                 continue
+            surface = forms.longest_at(folded, i)
+            if surface is None:
+                continue
+            surface = self._split_qualified(folded, i, surface)
             end = i + len(surface)
             blocker = blocked_at(i)
             if blocker and blocker[1] >= end:
                 rejected.append(Rejection(original[i:end], section,
                                           f"在“{original[blocker[0]:blocker[1]]}”中，不是地名"))
-                hit = next_start(folded, i + 1)
+                continue    # a real place may start inside the blocked phrase
+            road = _NAMED_AFTER.match(folded, end)
+            if road and not surface.endswith(("街道", "镇", "乡")) and not self._place_at(folded, end, road.end()):
+                rejected.append(Rejection(original[i:road.end()], section,
+                                          "以地名命名的道路或会馆，不是地名", routine=True))
+                resume = road.end()
                 continue
-            candidates = self.forms[surface]
-            kinds = set(candidates.values())
-            kind = "alias" if "alias" in kinds else "full" if "full" in kinds else "short"
             union_org = folded.startswith(UNION_SUFFIXES, end)
-            mentions.append(Mention(section, i, end, original[i:end], kind,
-                                    tuple(sorted(candidates)), union_org))
-            hit = next_start(folded, end)
+            sentence = bisect.bisect_right(sentence_starts, i) - 1
+            mentions.append(Mention(section, i, end, original[i:end], surface, forms.get(surface),
+                                    union_org, sentence))
+            resume = end
         return mentions, rejected
 
-    def _longest_form_at(self, folded: str, i: int):
-        for length in self.lengths.get(folded[i:i + 2], ()):
-            piece = folded[i:i + length]
-            if piece in self.forms:
-                return piece
-        return None
+    def _place_at(self, folded: str, i: int, beyond: int) -> bool:
+        """Does a place form start at i and reach past `beyond`? (台州市路桥区: 路桥区 is no road)"""
+        form = self.forms.longest_at(folded, i)
+        return form is not None and i + len(form) > beyond
+
+    def _split_qualified(self, folded: str, i: int, surface: str) -> str:
+        """青岛市南区 is 青岛 + 市南区, not 青岛市 + 南区: when the longest form's last
+        character starts a form naming a place under the shorter reading, split there."""
+        if len(surface) < 3:
+            return surface
+        head = surface[:-1]
+        if head not in self.forms:
+            return surface
+        tail = self.forms.longest_at(folded, i + len(surface) - 1)
+        if tail is None or len(tail) < 3:
+            return surface
+        heads = self.forms.codes(head)
+        if any(self.gaz.is_ancestor(h, t) for h in heads for t in self.forms.codes(tail)):
+            return head
+        return surface
 
     def _blocked_spans(self, folded: str):
         """A function i → the blocked-phrase span (start, end) starting at or before i that
@@ -232,48 +263,46 @@ class RegionMatcher:
         return blocked_at
 
     # -- step 2: context ---------------------------------------------------
-    def _needs_context(self, mention: Mention, code: str) -> bool:
-        place = self.gaz[code]
-        if place.level == "township" or len(mention.candidates) > 1:
+    def _stands_alone(self, m: Mention, code: str, kind: int) -> bool:
+        """Can this reading be taken with nothing else in the story to support it?"""
+        if len(m.candidates) > 1 or m.surface in self.needs_parent or kind == LOCAL:
+            return False
+        level = self.gaz.level(code)
+        if kind == ORG:
             return True
-        if fold(mention.original) in self.needs_parent:
+        if level == "township":
+            # a full township name found nowhere else in the country (沈家门街道)
+            return kind == FULL
+        if kind in STRONG or level in ("province", "city"):
             return True
-        province = self.gaz.path(code)[0].code
-        return mention.kind == "short" and place.level == "county" and province not in self.home
-
-    def _context_parents(self, code: str) -> list:
-        """The places whose presence lets an unsure mention of `code` stand."""
-        place = self.gaz[code]
-        path = self.gaz.path(code)
-        if place.level == "township":
-            return [p.code for p in path if p.level in ("county", "city")]
-        if place.level == "county":
-            parents = [p.code for p in path if p.level == "city"]
-            return parents or [path[0].code]  # municipality districts hang under the province
-        return [path[0].code] if place.level == "city" else []
+        # a county's short form: at home, or a stem too long to be a word (托克托)
+        return code[:2] in self.home or len(m.surface) >= DISTINCT_STEM
 
     def resolve(self, mentions: list) -> tuple:
         """(accepted: code → [Mention], rejected: [Rejection])."""
         accepted = defaultdict(list)
         pending = []
         for m in mentions:
-            if len(m.candidates) == 1 and not self._needs_context(m, m.candidates[0]):
-                accepted[m.candidates[0]].append(m)
+            code, kind = m.candidates[0]
+            if len(m.candidates) == 1 and self._stands_alone(m, code, kind):
+                accepted[code].append(m)
             else:
                 pending.append(m)
         before = {(m.section, m.end): m for m in mentions}
         for _ in range(3):  # a township accepted now can be a parent's evidence later
             present = self._present(accepted)
             named = {code for code, ms in accepted.items()
-                     if any(x.kind in ("full", "alias") or x.union_org for x in ms)}
+                     if any(x.strong or x.union_org for x in ms)}
             still = []
             for m in pending:
-                viable = [c for c in m.candidates
-                          if (any(p in present for p in self._context_parents(c))
-                              or (c in named and self.gaz[c].level != "township"))
-                          and self._township_short_ok(m, c, named, before)]
+                # most candidates of a shared township name (城关镇) have no parent in the
+                # story: drop them by code prefix before the full check
+                viable = [c for c, k in m.candidates
+                          if (c[:6] in present or c[:4] in present or c[:2] in present
+                              or c in named)
+                          and self._in_context(m, c, k, present, named, before)]
                 if len(viable) > 1:
-                    viable = self._deepest_context(viable, present)
+                    viable = self._deepest_context(viable, m, present)
                 if len(viable) == 1:
                     accepted[viable[0]].append(m)
                 else:
@@ -287,56 +316,81 @@ class RegionMatcher:
             if code:
                 accepted[code].append(m)
             else:
-                routine = m.kind == "short" and all(
-                    self.gaz[c].level == "county" and self.gaz.path(c)[0].code not in self.home
-                    for c in m.candidates)
-                rejected.append(Rejection(m.original, m.section, self._why_unsure(m), routine))
+                routine = all(k == SHORT and self.gaz.level(c) == "county" and c[:2] not in self.home
+                              for c, k in m.candidates)
+                rejected.append(Rejection(m.original, m.section, functools.partial(self._why_unsure, m),
+                                          routine))
         return dict(accepted), rejected
+
+    def _in_context(self, m, code, kind, present, named, before) -> bool:
+        township = len(code) == 9
+        if not (any(p in present for p in self._parents(code, kind, m))
+                or (code in named and not township)):
+            return False
+        if not township or kind != SHORT:
+            return True
+        # A township's short form (泽国, 新河) is two common characters; beyond its county
+        # being in the story it needs one of: the full name elsewhere (泽国镇), its county
+        # or city written right before it (三门亭旁, 舟山普陀沈家门), or its union.
+        if m.surface in self.no_town_short:
+            return False
+        if m.union_org or code in named:
+            return True
+        qualifier = before.get((m.section, m.start))
+        if qualifier and any(self.gaz.is_ancestor(c, code) for c in qualifier.codes):
+            return True
+        return (len(m.surface) >= DISTINCT_STEM and len(m.candidates) == 1
+                and not self.gaz.name(code).endswith("街道"))
+
+    def _parents(self, code: str, kind: int, m: Mention) -> tuple:
+        """The places whose presence lets an unsure mention of `code` stand (by code prefix:
+        a prefix that is no place, such as 1101 of Beijing's districts, is never present)."""
+        n = len(code)
+        if kind == LOCAL or n == 4:
+            return (code[:2],)
+        if n == 9:
+            return (code[:6], code[:4])      # its county and city
+        if n == 6:
+            # its city; the province too for a name that is surely a county (普陀区, 托克托),
+            # or when it has no city (municipality districts, 仙桃市)
+            if kind in STRONG or len(m.surface) >= DISTINCT_STEM or code[:4] not in self.gaz:
+                return (code[:4], code[:2])
+            return (code[:4],)
+        return ()
 
     def _present(self, accepted) -> set:
         present = set()
         for code in accepted:
-            present.update(p.code for p in self.gaz.path(code))
+            present.update(self.gaz.path_codes(code))
         return present
 
-    def _township_short_ok(self, m, code, named, before) -> bool:
-        """A township's short form (泽国, 新河) is two common characters; beyond its county
-        being in the story it needs one of: the full name elsewhere (泽国镇), its county
-        or city written right before it (三门亭旁), or its union (周巷镇总工会 → 周巷工会).
-
-        `named`: codes with a full-name, alias or union mention accepted (南湖 stands when
-        南湖区 is written elsewhere in the story)."""
-        if m.kind != "short" or self.gaz[code].level != "township" or m.union_org:
-            return True
-        if code in named:
-            return True
-        qualifier = before.get((m.section, m.start))
-        return bool(qualifier) and any(self.gaz.is_ancestor(c, code) for c in qualifier.candidates)
-
-    def _deepest_context(self, codes, present) -> list:
+    def _deepest_context(self, codes, m, present) -> list:
         def depth(code):
-            return max((self.gaz[p].depth for p in self._context_parents(code) if p in present),
+            return max((len(p) for p in self._parents(code, m.kind_of(code), m) if p in present),
                        default=-1)
         best = max(depth(c) for c in codes)
         return [c for c in codes if depth(c) == best]
 
-    def _home_fallback(self, mention):
+    def _home_fallback(self, m):
         """A full county or city name shared across provinces (浦江县) with no parent in
         the story is read as the one in the home provinces, if there is exactly one."""
-        if mention.kind != "full":
+        if len(m.candidates) < 2 or not all(k == FULL for _, k in m.candidates):
             return None
-        home = [c for c in mention.candidates
-                if self.gaz[c].level in ("city", "county") and self.gaz.path(c)[0].code in self.home]
-        return home[0] if len(home) == 1 and len(mention.candidates) > 1 else None
+        home = [c for c in m.codes
+                if self.gaz.level(c) in ("city", "county") and c[:2] in self.home]
+        return home[0] if len(home) == 1 else None
 
     def _why_unsure(self, m: Mention) -> str:
-        names = "、".join("›".join(p.name for p in self.gaz.path(c)[1:] or self.gaz.path(c))
-                         for c in m.candidates[:4])
+        gaz = self.gaz
+        names = "、".join("›".join(p.name for p in gaz.path(c)[1:] or gaz.path(c)) for c in m.codes[:4])
         if len(m.candidates) > 1:
             return f"同名地名（{names}），文中无上级地名可辨"
-        place = self.gaz[m.candidates[0]]
-        parents = "、".join(self.gaz[p].name for p in self._context_parents(place.code))
-        if place.level == "township" and m.kind == "short":
+        code, kind = m.candidates[0]
+        place = gaz[code]
+        parents = "、".join(gaz.name(p) for p in self._parents(code, kind, m) if p in gaz)
+        if kind == LOCAL:
+            return f"“{m.original}”须文中出现{parents}才认定为该地"
+        if place.level == "township" and kind == SHORT:
             return (f"乡镇简称须有所属县市（{parents}）在文中出现，且文中另有全称{place.name}"
                     "或紧接在县市名之后")
         if place.level == "township":
@@ -346,11 +400,12 @@ class RegionMatcher:
 
 @functools.lru_cache(maxsize=None)
 def default_matcher() -> RegionMatcher:
-    return RegionMatcher(load_gazetteer(), load_rules())
+    gaz, compiled = load_compiled()
+    return RegionMatcher(gaz, compiled, load_rules())
 
 
 def find_regions(sections, matcher: RegionMatcher = None, blocked_codes=()) -> RegionResult:
-    """Region tags for a story given as [(section, text)], section in title/lead/body.
+    """Region tags for a story given as [(section, text)], section in title/credit/lead/body.
 
     `blocked_codes` (an editor's `Regions: -三门县`) removes those places and
     everything under them before the primary region is chosen.
@@ -363,11 +418,40 @@ def find_regions(sections, matcher: RegionMatcher = None, blocked_codes=()) -> R
         mentions.extend(found)
         rejected.extend(refused)
     accepted, unsure = matcher.resolve(mentions)
+    for code, extra in bare_union_mentions(gaz, sections, mentions, accepted).items():
+        accepted[code] = accepted[code] + extra
     accepted = {code: ms for code, ms in accepted.items()
                 if not any(code == b or gaz.is_ancestor(b, code) for b in blocked_codes)}
     result = RegionResult(accepted=accepted, rejected=rejected + unsure)
     result.tags = choose_regions(gaz, accepted)
     return result
+
+
+def bare_union_mentions(gaz, sections, mentions, accepted) -> dict:
+    """code → [Mention] for unions named without their place: "县总工会" in a story whose
+    only county is 托克托县 (often named in the credit line alone) is that county's union."""
+    covered = defaultdict(list)
+    for m in mentions:
+        covered[m.section].append((m.start, m.end))
+    out = defaultdict(list)
+    for section, text in sections:
+        if section == "credit" or not text:
+            continue
+        folded = fold(text)
+        sentence_starts = [0] + [x.end() for x in _SENTENCE_END.finditer(folded)]
+        for hit in _BARE_UNION.finditer(folded):
+            i = hit.start()
+            if any(a <= i < b for a, b in covered[section]):
+                continue   # 托克托县总工会: the 县 belongs to a name
+            char = hit.group(1)
+            places = [c for c in accepted if gaz.level(c) in _BARE_LEVELS[char]
+                      and gaz.name(c).endswith(char)]
+            if len(places) != 1:
+                continue
+            out[places[0]].append(Mention(section, i, i + 1, text[i:hit.end()], hit.group(0),
+                                          ((places[0], ALIAS),), True,
+                                          bisect.bisect_right(sentence_starts, i) - 1))
+    return out
 
 
 def choose_regions(gaz: Gazetteer, accepted: dict) -> list:
@@ -376,27 +460,28 @@ def choose_regions(gaz: Gazetteer, accepted: dict) -> list:
     own = {code: sum(weights[id(m)] for m in ms) for code, ms in accepted.items()}
     totals = defaultdict(float)
     for code, score in own.items():
-        for place in gaz.path(code):
-            totals[place.code] += score
-    if not totals:
+        for parent in gaz.path_codes(code):
+            totals[parent] += score
+    if not totals or not any(totals.values()):
         return []
     grand = sum(own.values())
-    provinces = [c for c in totals if gaz[c].level == "province"]
+    provinces = [c for c in totals if len(c) == 2]
     current = max(provinces, key=lambda c: (totals[c], c))
     while True:
-        kids = [k for k in gaz.children.get(current, ()) if totals.get(k)]
-        if not kids:
+        kids = sorted((k for k in gaz.children.get(current, ()) if totals.get(k)),
+                      key=lambda c: (-totals[c], c))
+        if not kids or totals[kids[0]] < DESCEND_SHARE * totals[current]:
             break
-        best = max(kids, key=lambda c: (totals[c], c))
-        if totals[best] < DESCEND_SHARE * totals[current]:
-            break
-        current = best
+        if (len(kids) > 1 and totals[kids[1]] >= SIBLING_SHARE * totals[kids[0]]
+                and _acts(gaz, kids[1], accepted)):
+            break   # the story spans several of its places: 巴楚县 and 岳普湖县 → 喀什地区
+        current = kids[0]
     share = totals[current] / grand
     tags = [make_tag(gaz, current, accepted, totals[current], True,
-                 f"主地区：占全文地名得分 {share:.0%}；" + _evidence(gaz, current, accepted))]
+                     f"主地区：占全文地名得分 {share:.0%}；" + _evidence(gaz, current, accepted))]
     chosen = {current}
     secondary = sorted((c for c in totals
-                        if gaz[c].depth >= SECONDARY_MIN_DEPTH and c not in chosen
+                        if gaz.depth(c) >= SECONDARY_MIN_DEPTH and c not in chosen
                         and totals[c] >= SECONDARY_MIN_SCORE
                         and not gaz.is_ancestor(c, current)),
                        key=lambda c: (-totals[c], c))
@@ -404,15 +489,28 @@ def choose_regions(gaz: Gazetteer, accepted: dict) -> list:
         # a county is implied by its kept townships; keep the finest places only
         if any(gaz.is_ancestor(code, other) for other in secondary if other != code):
             continue
+        ms = [m for c, ms in accepted.items() if c == code or gaz.is_ancestor(code, c) for m in ms]
+        if len(ms) < 2 and not any(m.section == "title" for m in ms):
+            continue   # named once (a union in a list, a worker's home town): not a tag
         tags.append(make_tag(gaz, code, accepted, totals[code], False, _evidence(gaz, code, accepted)))
     return tags
 
 
-def _effective_weights(gaz, accepted) -> dict:
-    """id(mention) → weight; a name that only qualifies the next one counts nothing.
+def _acts(gaz, code, accepted) -> bool:
+    """Does the place (or a place under it) act in the story, through its union or the
+    headline, rather than being merely named (where participants came from)?"""
+    return any(m.union_org or m.section == "title"
+               for c, ms in accepted.items() if c == code or gaz.is_ancestor(code, c) for m in ms)
 
-    In 台州市黄岩区 or 三门亭旁 the first name says where the second is: the
-    place written is the second, so the qualifier adds no weight of its own.
+
+def _effective_weights(gaz, accepted) -> dict:
+    """id(mention) → weight.
+
+    - A name that only qualifies the next counts nothing: in 台州市黄岩区 or
+      三门亭旁 the first name says where the second is.
+    - A union of a place acting in a sentence that names a place under it is
+      the organiser, not the place: in 南宁市总工会走进青秀区 the union name
+      counts half a plain mention of 南宁市.
     """
     placed = sorted(((m, code) for code, ms in accepted.items() for m in ms),
                     key=lambda mc: (mc[0].section, mc[0].start))
@@ -420,12 +518,20 @@ def _effective_weights(gaz, accepted) -> dict:
     for (m1, c1), (m2, c2) in zip(placed, placed[1:]):
         if m1.section == m2.section and m1.end == m2.start and gaz.is_ancestor(c1, c2):
             weights[id(m1)] = 0.0
+    by_sentence = defaultdict(list)
+    for m, code in placed:
+        by_sentence[(m.section, m.sentence)].append((m, code))
+    for group in by_sentence.values():
+        for m, code in group:
+            if m.union_org and weights[id(m)] and any(gaz.is_ancestor(code, other)
+                                                      for _, other in group):
+                weights[id(m)] = SECTION_WEIGHTS[m.section] * ACTOR_FACTOR
     return weights
 
 
 def make_tag(gaz, code, accepted, score, primary, reason) -> RegionTag:
     path = gaz.path(code)
-    return RegionTag(code=code, name=gaz[code].name, level=gaz[code].level,
+    return RegionTag(code=code, name=gaz.name(code), level=gaz.level(code),
                      path=[p.name for p in path], path_codes=[p.code for p in path],
                      slug=gaz.slug(code), primary=primary, score=round(score, 2), reason=reason)
 
@@ -446,3 +552,8 @@ def _evidence(gaz, code, accepted) -> str:
         if m.original not in written:
             written.append(m.original)
     return f"{parts}；写作 {'、'.join(written[:5])}"
+
+
+__all__ = ["RegionMatcher", "RegionResult", "RegionTag", "Mention", "Rejection", "find_regions",
+           "choose_regions", "default_matcher", "load_rules", "make_tag", "KIND_NAMES", "FULL",
+           "ALIAS", "FORMER"]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import markdown
 
-from .site import html_to_paragraphs, story_title
+from .site import credits_of, html_to_paragraphs, story_title
 from .tagger import tag_story
 
 _META_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
@@ -51,14 +51,15 @@ def body_text(markdown_body: str) -> str:
     return html_to_paragraphs(rendered)
 
 
-def review_file(path: Path) -> dict:
+def review_file(path: Path, with_rejected: bool = True) -> dict:
     meta, body = read_markdown(path)
     tags = tag_story(story_title(meta, path.stem), body_text(body),
-                     regions_meta=meta.get("regions"), topics_meta=meta.get("topics"))
+                     regions_meta=meta.get("regions"), topics_meta=meta.get("topics"),
+                     credits=credits_of(meta))
     return {"file": str(path), "title": meta.get("title", path.stem), "status": meta.get("status", ""),
             **tags.to_dict(),
             "rejected": [{"text": r.original, "why": r.why}
-                         for r in tags.region_result.rejected if not r.routine],
+                         for r in tags.region_result.rejected if not r.routine] if with_rejected else [],
             "errors": [f"{path}: {e}" for e in tags.errors]}
 
 
@@ -125,7 +126,7 @@ def main(argv=None) -> int:
     rows, unreadable = [], []
     for path in articles(args.content):
         try:
-            rows.append(review_file(path))
+            rows.append(review_file(path, with_rejected=args.rejected or args.format == "json"))
         except (UnicodeDecodeError, OSError) as exc:
             unreadable.append(f"{path}: cannot read as UTF-8 text ({exc.__class__.__name__}); "
                               "save the file as UTF-8")

@@ -30,6 +30,11 @@ def story_title(metadata: dict, fallback: str = "") -> str:
     return "\n".join(p for p in parts if p)
 
 
+def credits_of(metadata: dict) -> list:
+    """Byline and Source: who wrote the story (来源：托克托县总工会) is evidence of where."""
+    return [str(metadata[key]) for key in ("byline", "source") if metadata.get(key)]
+
+
 @dataclass
 class RegionNode:
     code: str

@@ -16,6 +16,10 @@ from .topics import TopicResult, TopicTag, default_taxonomy, score_topics
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s*|>\s*|[-*+]\s+)")
+# A line that credits the story (来源：托克托县总工会, 通讯员 …, Byline: …): pasted
+# bulletins carry them in the text; Pelican articles in Source:/Byline: metadata.
+_CREDIT_LINE = re.compile(r"^\s*[（(]?\s*(?:来源|來源|稿源|供稿|通讯员|通訊員|记者|記者|作者|撰稿|文/图|图/文|"
+                          r"source|byline)\s*[:：\s]", re.IGNORECASE)
 EDITOR_REASON = "编辑指定（{field}:）"
 
 
@@ -38,19 +42,28 @@ class StoryTags:
                 "primary_region": primary.to_dict() if primary else None}
 
 
-def split_sections(title: str, body: str) -> list:
-    """[(section, text)]: the title, the first paragraph of the body (lead), the rest.
+def split_sections(title: str, body: str, credits=()) -> list:
+    """[(section, text)]: the title, credit lines, the first paragraph of the body (lead), the rest.
 
     Markdown heading and list markers are dropped from the start of lines; the
-    text itself is kept as is (the tagger matches raw text).
+    text itself is kept as is (the tagger matches raw text).  Credit lines of
+    the body (来源：…, 通讯员 …) and the article's `credits` (Source:, Byline:)
+    form the credit section.
     """
-    paragraphs = []
+    paragraphs, credit_lines = [], [str(c) for c in credits or () if c and str(c).strip()]
     for block in _PARAGRAPHS.split(body or ""):
-        lines = [_MARKUP.sub("", line) for line in block.splitlines()]
-        text = "\n".join(line for line in lines if line.strip())
-        if text.strip():
-            paragraphs.append(text)
+        lines = []
+        for line in block.splitlines():
+            line = _MARKUP.sub("", line)
+            if _CREDIT_LINE.match(line):
+                credit_lines.append(line)
+            elif line.strip():
+                lines.append(line)
+        if lines:
+            paragraphs.append("\n".join(lines))
     sections = [("title", title or "")]
+    if credit_lines:
+        sections.append(("credit", "\n".join(credit_lines)))
     if paragraphs:
         sections.append(("lead", paragraphs[0]))
     if len(paragraphs) > 1:
@@ -59,10 +72,11 @@ def split_sections(title: str, body: str) -> list:
 
 
 def tag_story(title: str, body: str, regions_meta=None, topics_meta=None,
-              matcher=None, taxonomy=None) -> StoryTags:
+              matcher=None, taxonomy=None, credits=()) -> StoryTags:
+    """Tags of one story; `credits`: the article's Source:/Byline: values (evidence of place)."""
     matcher = matcher or default_matcher()
     taxonomy = taxonomy or default_taxonomy()
-    sections = split_sections(title, body)
+    sections = split_sections(title, body, credits)
     tags = StoryTags()
     tags.region_result, tags.regions = _regions(sections, parse_override(regions_meta),
                                                 matcher, tags.errors)

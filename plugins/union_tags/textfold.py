@@ -17,7 +17,10 @@ def _folder():
     return fold
 
 
+@functools.lru_cache(maxsize=64)
 def fold(text: str) -> str:
+    """Folded text; the last few results are kept, since a story's sections are folded
+    by the region scan, the union-name scan and the topic scan in turn."""
     folded = _folder()(text or "")
     if len(folded) != len(text or ""):
         raise RuntimeError("union_text.fold changed the text length; the tagger needs "

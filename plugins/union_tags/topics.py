@@ -11,10 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from union_text.pinyin import pinyin_slug
 
+from .rulefile import load_yaml
 from .textfold import fold
 
 TOPICS_YAML = Path(__file__).resolve().parent / "topics.yaml"
@@ -60,12 +59,10 @@ class Taxonomy:
         for topic in topics:
             for keyword, weight in topic.keywords:
                 self.keyword_topics[fold(keyword)].append((topic.slug, weight))
-        lengths = defaultdict(set)
-        for keyword in self.keyword_topics:
-            lengths[keyword[0]].add(len(keyword))
-        self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
-        # jumps the scan to the next character a keyword starts with (C speed)
-        self._start = re.compile("[" + "".join(map(re.escape, sorted(self._lengths))) + "]") if lengths else None
+        # Leftmost-longest: alternatives longest first, so at each position the regex
+        # engine (C speed) takes the longest keyword there.
+        keywords = sorted(self.keyword_topics, key=lambda k: (-len(k), k))
+        self._pattern = re.compile("|".join(map(re.escape, keywords))) if keywords else None
 
     def lookup(self, text: str):
         """The topic named by slug, full name or short name (folded), or None."""
@@ -77,29 +74,18 @@ class Taxonomy:
 
     def hits(self, text: str):
         """Yield (keyword, start) for leftmost-longest keyword matches in text."""
-        if self._start is None:
+        if self._pattern is None:
             return
-        folded = fold(text)
-        next_start = self._start.search
-        found = next_start(folded)
-        while found:
-            i = found.start()
-            for length in self._lengths[folded[i]]:
-                piece = folded[i:i + length]
-                if piece in self.keyword_topics:
-                    yield piece, i
-                    found = next_start(folded, i + length)
-                    break
-            else:
-                found = next_start(folded, i + 1)
+        for found in self._pattern.finditer(fold(text)):
+            yield found.group(), found.start()
 
 
 def load_taxonomy(path: Path = TOPICS_YAML) -> Taxonomy:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise TopicError(f"{path}: not valid YAML: {exc}") from exc
+        data = load_yaml(path) or {}
+    except ValueError as exc:
+        raise TopicError(str(exc)) from exc
     topics, seen = [], set()
     for index, entry in enumerate(data.get("topics") or [], 1):
         where = f"{path}: topic #{index}"
@@ -119,7 +105,8 @@ def load_taxonomy(path: Path = TOPICS_YAML) -> Taxonomy:
             keywords.append((str(word), float(weight)))
         topics.append(Topic(str(entry["name"]), short, slug, tuple(keywords)))
     scoring = {"title_factor": 4.0, "lead_factor": 1.5, "max_hits": 6, "min_score": 8.0,
-               "fallback_min": 4.0, "relative": 0.3, "max_topics": 4}
+               "fallback_min": 4.0, "relative": 0.3, "max_topics": 4, "min_hits": 2,
+               "headline_weight": 3.0, "strong_weight": 4.0}
     scoring.update(data.get("scoring") or {})
     return Taxonomy(topics, scoring)
 
@@ -135,24 +122,38 @@ def score_topics(sections, taxonomy: Taxonomy, blocked=()) -> TopicResult:
     factor = {"title": s["title_factor"], "lead": s["lead_factor"], "body": 1.0}
     counts = defaultdict(lambda: defaultdict(int))   # keyword -> section -> hits
     for section, text in sections:
+        if section not in factor:   # credit lines say who wrote, not what about
+            continue
         for keyword, _ in taxonomy.hits(text):
             counts[keyword][section] += 1
     scores = defaultdict(float)
     evidence = defaultdict(list)   # slug -> [(points, keyword, counts)]
+    hits = defaultdict(int)        # slug -> keyword occurrences
+    headline = set()               # slugs with a strong keyword in the title
     for keyword, per_section in counts.items():
         for slug, weight in taxonomy.keyword_topics[keyword]:
             points = sum(weight * factor[sec] * min(n, s["max_hits"])
                          for sec, n in per_section.items())
             scores[slug] += points
             evidence[slug].append((points, keyword, per_section))
-    ranked = sorted((slug for slug in scores if slug not in blocked),
+            hits[slug] += sum(per_section.values())
+            if ((per_section.get("title") and weight >= s["headline_weight"])
+                    or (per_section.get("lead") and weight >= s["strong_weight"])):
+                headline.add(slug)
+    # One passing word is no topic (a Hong Kong story is not about 疫情防控 for
+    # saying 疫情过后 once): a topic needs two keyword hits, or one strong hit up front
+    # (a keyword of the headline weight in the title, a defining term such as 职工之家
+    # or 工资集体协商 in the lead).
+    ranked = sorted((slug for slug in scores
+                     if slug not in blocked and (hits[slug] >= s["min_hits"] or slug in headline)),
                     key=lambda slug: (-scores[slug], slug))
+    min_score = s["min_score"]
     chosen = []
     if ranked:
         best = scores[ranked[0]]
         for slug in ranked[: int(s["max_topics"])]:
             score = scores[slug]
-            if score >= s["min_score"] and score >= s["relative"] * best:
+            if score >= min_score and score >= s["relative"] * best:
                 chosen.append(slug)
         if not chosen and best >= s["fallback_min"]:
             chosen = [ranked[0]]
