@@ -94,6 +94,10 @@ LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "md5"
 CACHE_PATH = str(PROJECT_DIR / "cache")
 
+# Text never becomes markup: every {{ field }} of the theme is escaped for HTML by Jinja; only the
+# article body, sanitized by union_guard, is printed with |safe (plugins/union_guard/README.md).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
+
 PLUGIN_PATHS = [str(PLUGINS_DIR)]
 # union_guard first: every other plugin sees decoded, checked, sanitized content.
 PLUGINS = ["union_guard", "union_site", "union_tags", "union_search"]

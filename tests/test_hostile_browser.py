@@ -180,7 +180,7 @@ def test_payload_queries_run_nothing_on_the_search_page(watched, hostile_site, q
 @pytest.mark.parametrize("query, title", [
     ("职工之家建设", "职工之家建设"),
     ("双重编码", "双重编码"),
-    ("onmouseover", f"工会推出\u201c职工之家\u201d品牌\u201c onmouseover=\u201d{PAYLOAD_MARK}=1"),
+    ("onmouseover", f"工会推出\"职工之家\"品牌\" onmouseover=\"{PAYLOAD_MARK}=1"),
     ("元数据里藏着脚本", "元数据里藏着脚本"),
     ("正文里夹带原始HTML", "正文里夹带原始HTML"),
 ])

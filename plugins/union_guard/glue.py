@@ -10,7 +10,7 @@ from pelican.readers import MarkdownReader
 from union_core.report import report
 from union_core.settings import apply_defaults
 
-from . import duplicates, pelican_cache
+from . import duplicates, escaping, pelican_cache
 from .checks import MACHINE_FIELDS, plain_text_field, sanitize_body
 from .problems import ERROR, PROBLEMS_KEY, Problems
 from .reader import GuardedMarkdownReader
@@ -38,6 +38,9 @@ def set_defaults(pelican):
     global _state
     settings = apply_defaults(pelican.settings, DEFAULTS)
     _state = GuardState()
+    problem = escaping.require_autoescape(settings)
+    if problem:
+        report(problem, logger)
     pelican_cache.install_safe_cache()
     if settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"):
         pelican_cache.drop_if_code_changed(settings["CACHE_PATH"])
