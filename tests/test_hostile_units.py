@@ -324,18 +324,34 @@ def test_everything_markdown_extra_writes_passes_without_a_report():
     assert soup.find("img")["src"] == "/images/a.jpg" and soup.find("img")["title"] == "题"
 
 
-def test_overrides_that_would_crash_or_misplace_a_story_are_dropped():
+def test_overrides_that_would_misplace_a_story_are_dropped():
     from union_guard.checks import check_override
 
     found = problems()
-    exists = {"article", "page"}.__contains__
-    assert check_override("template", "page", 3, found, exists) == "page"
-    assert check_override("lang", "zh-CN", 3, found, exists) == "zh-CN"
-    assert check_override("save_as", "articles/2022/x/index.html", 3, found, exists)
+    assert check_override("lang", "zh-CN", 3, found) == "zh-CN"
+    assert check_override("save_as", "articles/2022/x/index.html", 3, found)
     assert found.items == []
-    for name, value in [("template", "nonexistent"), ("template", "../base"), ("lang", "zh<b>"),
-                        ("save_as", "../../evil.html"), ("save_as", "/etc/x.html"), ("url", "javascript:x"),
-                        ("url", "a/../../b/")]:
-        assert check_override(name, value, 3, found, exists) is None, (name, value)
-    assert len(found.items) == 7 and all(level == WARNING for level, _ in flat(found))
-    assert "field URL (line 3): 'javascript:x' cannot be used; ignored" in flat(found)[5][1]
+    for name, value in [("lang", "zh<b>"), ("save_as", "../../evil.html"), ("save_as", "/etc/x.html"),
+                        ("url", "javascript:x"), ("url", "a/../../b/")]:
+        assert check_override(name, value, 3, found) is None, (name, value)
+    assert len(found.items) == 5 and all(level == WARNING for level, _ in flat(found))
+    assert "field URL (line 3): 'javascript:x' cannot be used; ignored" in flat(found)[3][1]
+
+
+@pytest.mark.parametrize("value, kind, ok", [
+    ("article", "article", True), ("page", "page", True),
+    ("page", "article", False),      # page.html reads `page`, which an article does not have
+    ("article", "page", False),
+    ("tag", "article", False),       # a listing template: needs articles_page, tag …
+    ("index", "page", False), ("base", "article", False), ("../base", "article", False),
+    ("nonexistent", "article", False), ("Article", "article", False), ("", "article", False),
+])
+def test_template_must_name_a_template_for_that_kind(value, kind, ok):
+    from union_guard.checks import check_template
+
+    found = problems()
+    allowed = {"article": ["article"], "page": ["page"]}[kind]
+    assert check_template(value, kind, allowed, 4, found) is ok
+    if not ok:
+        [(level, text)] = flat(found)
+        assert level == ERROR and "field Template (line 4)" in text and f"template for {kind}s" in text
