@@ -78,6 +78,7 @@ def install_safe_walk() -> None:
         return found.files
 
     get_files._union_guard_safe = True
+    get_files.__wrapped__ = Generator.get_files
     Generator.get_files = get_files
 
 

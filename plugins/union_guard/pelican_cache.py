@@ -103,9 +103,15 @@ def install_safe_cache() -> None:
     original_init = FileDataCacher.__init__
 
     def __init__(self, settings, cache_name, caching_policy, load_policy):
+        # Pelican's own loading lets EOFError through and hides a damaged gzip stream (OSError) at
+        # debug level: the cache is loaded here instead; only a missing file is silent.
+        original_init(self, settings, cache_name, caching_policy, False)
+        if not load_policy or not os.path.exists(self._cache_path):
+            return
         try:
-            original_init(self, settings, cache_name, caching_policy, load_policy)
-        except Exception as exc:  # noqa: BLE001 - EOFError, UnpicklingError, AttributeError …
+            with self._cache_open(self._cache_path, "rb") as handle:
+                self._cache = pickle.load(handle)
+        except Exception as exc:  # noqa: BLE001 - EOFError, UnpicklingError, BadGzipFile, AttributeError …
             self._cache = {}
             report(Problem(WARNING, display_path(self._cache_path),
                            f"Pelican's cache could not be read ({type(exc).__name__}); discarded",
