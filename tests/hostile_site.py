@@ -54,7 +54,7 @@ class HostileBuild:
         return private_var(self.output) / "search-index"
 
     def reports(self, name):
-        """The reports naming this file (Pelican adds its own 'Could not process <file>')."""
+        """The reports naming this file."""
         return [(p["level"].upper(), p["text"]) for p in self.problems
                 if p["path"] and os.path.basename(p["path"]) == name]
 

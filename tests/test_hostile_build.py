@@ -125,6 +125,8 @@ def test_duplicate_slug_keeps_the_older_article_and_names_both_files(hostile):
     assert "早先发布的那篇" in page.select_one(".article__body").get_text()
     assert len([e for e in hostile.catalog["articles"] if e["title"] == "两篇同名的报道"]) == 1
     assert hostile.entry("同一天的第一篇")["slug"] == "same-slug"
+    assert not any(p["text"].startswith("Could not process") for p in hostile.problems), \
+        "every skipped file is reported by union_guard with its reason, never only by Pelican"
     assert not any("There are 2 items" in p["text"] for p in hostile.problems), \
         "Pelican must not see the pair as translations"
     about = BeautifulSoup((hostile.output / "about" / "index.html").read_text(encoding="utf-8"), "html.parser")

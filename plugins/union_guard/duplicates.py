@@ -75,24 +75,18 @@ class SlugRegistry:
         return kept, dropped
 
 
-class DuplicateSlug(Exception):
-    """Raised for the newer of two files sharing a slug, so Pelican skips it."""
-
-
 def check_duplicate_slug(registry: SlugRegistry, content) -> None:
-    """content_object_init: claim the slug; skip (raise) or mark the file that loses it.
+    """content_object_init: claim the slug; mark the file that loses it.
 
-    The loser is reported once every file is read (report_losers), naming the file that finally
-    keeps the slug: with three files sharing one, the first winner may lose to the third.
+    The loser gets a slug of its own at once (so Pelican does not group the two files as
+    translations, nor warn about them); it is reported and removed once every file is read
+    (drop_duplicates), naming the file that finally keeps the slug: with three files sharing one,
+    the first winner may lose to the third.
     """
     clash = registry.claim(content)
     if clash is None:
         return
-    kept, dropped = clash
-    if dropped is content:
-        raise DuplicateSlug(f"slug {content.slug!r} already used by {kept.source_path}")
-    # Read earlier and already accepted: removed at pretaxonomy.  Until then a slug of its own keeps
-    # Pelican from grouping the two files as translations (and warning about it).
+    _, dropped = clash
     dropped.slug = f"{dropped.slug}--duplicate-{id(dropped):x}"
 
 
