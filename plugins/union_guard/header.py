@@ -59,9 +59,12 @@ def field_lines(text: str) -> dict:
     return found
 
 
-def repeated_keys(text: str) -> list:
-    """[(key as first written, [line numbers])] for every header key written more than once."""
-    lines = text.split("\n")
+def repeated_keys(lines) -> list:
+    """[(key as first written, [line numbers])] for every header key written more than once.
+
+    `lines`: the file's lines (or its text)."""
+    if isinstance(lines, str):
+        lines = lines.split("\n")
     found = {}
     for index in range(header_line_count(lines)):
         match = _LOOSE_KEY.match(lines[index])

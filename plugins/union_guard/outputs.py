@@ -80,6 +80,8 @@ class Reserved:
         key = _key(path)
         if key in self.files:
             return self.files[key]
+        if not key.startswith(tuple(self.folders)):
+            return None
         parts = key.split("/")
         for depth in range(1, len(parts)):
             folder = "/".join(parts[:depth]) + "/"
@@ -131,6 +133,8 @@ def reserved_outputs(settings: dict) -> Reserved:
 
 def overlong_component(path: str) -> str | None:
     """The first part of `path` longer than a file name may be, or None."""
+    if len(path) * 4 <= MAX_NAME_BYTES:  # UTF-8 takes at most 4 bytes a character
+        return None
     for part in path.split("/"):
         if len(part.encode("utf-8")) > MAX_NAME_BYTES:
             return part
@@ -218,7 +222,7 @@ class Clash:
 def _age(item):
     date = getattr(item, "date", None)
     stamp = date.replace(tzinfo=None).isoformat() if hasattr(date, "isoformat") else ""
-    return (0 if stamp else 1, stamp, source_of(item))
+    return (0 if stamp else 1, stamp, os.fspath(getattr(item, "source_path", "") or ""))
 
 
 class PathRegistry:

@@ -81,9 +81,9 @@ class GuardedMarkdownReader(MarkdownReader):
             problems.warning(where(lines=[line]),
                              f"metadata key {written!r} typed in full-width characters; read as {key!r}",
                              "type metadata keys and the colon in half-width (English input mode)")
-        if not check_repeated_keys(repeated_keys(text), problems):
-            return refused
         source_lines = text.split("\n")
+        if not check_repeated_keys(repeated_keys(source_lines), problems):
+            return refused
         if not check_nesting(source_lines, problems) or not check_shape(text, problems):
             return refused
         lines = field_lines(text)
