@@ -69,6 +69,15 @@ MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
 DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+# One version per story: union_guard makes a second Lang: of a slug an error (Pelican would hide
+# it as a "translation").  A story written in another language is an ordinary story at the
+# ordinary address, not Pelican's default {slug}-{lang}.html at the site's root.
+ARTICLE_LANG_URL = ARTICLE_URL
+ARTICLE_LANG_SAVE_AS = ARTICLE_SAVE_AS
+PAGE_LANG_URL = PAGE_URL
+PAGE_LANG_SAVE_AS = PAGE_SAVE_AS
+DRAFT_LANG_URL = DRAFT_URL
+DRAFT_LANG_SAVE_AS = DRAFT_SAVE_AS
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404", "search"]
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 
@@ -93,6 +102,10 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "md5"
 CACHE_PATH = str(PROJECT_DIR / "cache")
+
+# Text never becomes markup: every {{ field }} of the theme is escaped for HTML by Jinja; only the
+# article body, sanitized by union_guard, is printed with |safe (plugins/union_guard/README.md).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 
 PLUGIN_PATHS = [str(PLUGINS_DIR)]
 # union_guard first: every other plugin sees decoded, checked, sanitized content.

@@ -14,7 +14,7 @@ PELICAN = [sys.executable, "-m", "pelican"]
 
 
 def build_site(output_dir, content_dir=None, conf="pelicanconf.py", settings=None,
-               fatal=None, check=True):
+               fatal=None, check=True, timeout=600):
     """Run a real Pelican build in a subprocess; returns the CompletedProcess.
 
     ``settings`` override pelicanconf values (JSON-encoded for ``-e``); the
@@ -37,7 +37,7 @@ def build_site(output_dir, content_dir=None, conf="pelicanconf.py", settings=Non
     cmd += [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
     if fatal:
         cmd += ["--fatal", fatal]
-    result = subprocess.run(cmd, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(cmd, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=timeout)
     if check and result.returncode != 0:
         raise AssertionError(f"pelican failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result

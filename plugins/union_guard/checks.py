@@ -23,7 +23,6 @@ MACHINE_FIELDS = frozenset({"date", "modified", "status", "slug", "lang", "templ
 _SLUG_OK = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _LANG_OK = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _PATH_OK = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._~/-]+$")
-_TEMPLATE_OK = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def line_of(source_lines, needle: str, start: int = 0):
@@ -73,10 +72,42 @@ def machine_value(value):
     return value
 
 
+# A complete date: four-digit year, month and day with one separator (2022-08-10, 2022/8/10,
+# 2022.8.10; 2022年8月10日 is turned into this form first), optionally a time and a zone.
+_COMPLETE_DATE = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})"
+                            r"((?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)$")
+DATE_TODO = ("write the year with four digits, then the month and the day: 2022-08-10, 2022/8/10 or "
+             "2022年8月10日, optionally with a time HH:MM (YYYY-MM-DD)")
+
+
+def complete_date(value: str) -> str | None:
+    """'2022/8/10 9:30' → '2022-08-10 9:30'; None for anything incomplete or ambiguous.
+
+    Pelican hands dates to dateutil, which guesses: '22-8-10' became 2010-08-22 and '2022'
+    today's month and day in 2022, silently.  Only a four-digit year, a month and a day are
+    accepted; whether they exist (2022-13-45) is left to Pelican's parser.
+    """
+    match = _COMPLETE_DATE.match(value.strip())
+    if not match:
+        return None
+    year, _, month, day, rest = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}{rest}"
+
+
 def date_problem(name: str, value: str, line, problems: Problems) -> None:
     problems.error(where(label(name), [line] if line else []),
-                   f"{value!r} is not a date",
-                   "write YYYY-MM-DD (for example 2022-08-10), optionally with a time HH:MM")
+                   f"{value!r} is not a complete date", DATE_TODO)
+
+
+def check_repeated_keys(repeated, problems: Problems) -> bool:
+    """False (with an error per key) when a metadata key is written twice: which one was meant
+    cannot be guessed (Pelican kept the first, or printed a Python list, or lost the title)."""
+    for key, lines in repeated:
+        problems.error(where(label(key.lower()), lines),
+                       f"{key}: is written {len(lines)} times",
+                       f"keep one {key}: line (a long value may continue on lines indented by 4 spaces); "
+                       "the file is skipped until then")
+    return not repeated
 
 
 def check_status(value: str, line, problems: Problems):
@@ -161,15 +192,12 @@ def fallback_slug(title: str, file_stem: str, problems: Problems, make_slug) -> 
     return slug
 
 
-def check_override(name: str, value: str, line, problems: Problems, template_exists):
-    """Lang, Template, Save_as and URL change where and how Pelican writes a story: a bad value
-    would crash the build (unknown template) or write odd files (markup in a file name).
-    The bad field is dropped with a warning; the story is built the default way."""
+def check_override(name: str, value: str, line, problems: Problems):
+    """Lang, Save_as and URL change where Pelican writes a story: a bad value would write odd
+    files (markup in a file name, `../`).  The bad field is dropped with a warning; the story is
+    built the default way.  (Template: is checked per kind of content: checks.check_template.)"""
     if name == "lang":
         ok, todo = _LANG_OK.match(value), "write a language tag such as zh-CN or en, or delete the line"
-    elif name == "template":
-        ok = _TEMPLATE_OK.match(value) and template_exists(value)
-        todo = "name a template of the theme (theme/templates/<name>.html) or delete the line"
     else:
         ok, todo = _PATH_OK.match(value), "write a relative path such as articles/2022/x/, or delete the line"
     if ok:
@@ -177,3 +205,19 @@ def check_override(name: str, value: str, line, problems: Problems, template_exi
     problems.warning(where(label(name), [line] if line else []), f"{value!r} cannot be used; ignored",
                      todo)
     return None
+
+
+def check_template(value, kind: str, allowed, line, problems: Problems) -> bool:
+    """False (with an error) unless `value` names one of the `allowed` templates for this kind.
+
+    `Template: tag` renders a story with the tag page's template, which needs variables a
+    story does not have: the build stopped.  Only the article (or page) templates listed in
+    UNION_GUARD_ARTICLE_TEMPLATES / UNION_GUARD_PAGE_TEMPLATES may be named.
+    """
+    if isinstance(value, str) and value in allowed:
+        return True
+    names = ", ".join(allowed) or "(none)"
+    problems.error(where("Template", [line] if line else []),
+                   f"{value!r} is not a template for {kind}s (these are: {names})",
+                   "delete the Template: line (or name one of those); the file is skipped until then")
+    return False

@@ -7,6 +7,13 @@ address must not change under readers' feet - and the newer one is skipped
 until it gets its own ``Slug:``.  Same date (or pages, which have none): the
 file whose path sorts first keeps it, so the outcome never depends on the
 order the disk lists files in.
+
+A second language version (same slug, another ``Lang:``) is the same clash: Pelican
+would make it a "translation", written at ARTICLE_LANG_SAVE_AS and left out of every
+listing, catalog.json, the search and the sitemap - published but unfindable.  The site
+publishes one version per story, so it is an error naming both files; the version in the
+site's language keeps the slug.  A story in another language is published with its own
+``Slug:``.
 """
 
 from __future__ import annotations
@@ -26,20 +33,23 @@ def slug_key(content) -> tuple:
     """Items sharing this key would be treated as translations of each other, or overwrite each other.
 
     Drafts are written under drafts/, so a draft does not clash with a published article.
+    The language is not part of the key: another Lang: with the same slug is a clash too.
     """
     group = "draft" if getattr(content, "status", "") == "draft" else "listed"
-    return (type(content).__name__, group, getattr(content, "slug", None), getattr(content, "lang", None))
+    return (type(content).__name__, group, getattr(content, "slug", None))
 
 
 def _age(content):
+    other_language = 0 if getattr(content, "in_default_lang", True) else 1
     date = getattr(content, "date", None)
     if isinstance(date, datetime):
-        return (0, date.replace(tzinfo=None).isoformat(), str(content.source_path))
-    return (1, "", str(content.source_path))
+        return (other_language, 0, date.replace(tzinfo=None).isoformat(), str(content.source_path))
+    return (other_language, 1, "", str(content.source_path))
 
 
 def choose_survivor(first, second):
-    """(kept, dropped): the older item keeps the slug; ties go to the path that sorts first."""
+    """(kept, dropped): the version in the site's language, then the older item keeps the slug;
+    ties go to the path that sorts first."""
     return (first, second) if _age(first) <= _age(second) else (second, first)
 
 
@@ -49,6 +59,7 @@ class SlugRegistry:
     def __init__(self):
         self.owners = {}
         self.dropped = set()
+        self.losers = []   # (dropped item, slug key), reported once every file is read
 
     def claim(self, content):
         """None if the slug is free; else (kept, dropped) after deciding who keeps it."""
@@ -60,39 +71,77 @@ class SlugRegistry:
         kept, dropped = choose_survivor(owner, content)
         self.owners[key] = kept
         self.dropped.add(dropped.source_path)
+        self.losers.append((dropped, key))
         return kept, dropped
 
 
-class DuplicateSlug(Exception):
-    """Raised for the newer of two files sharing a slug, so Pelican skips it."""
-
-
 def check_duplicate_slug(registry: SlugRegistry, content) -> None:
-    """content_object_init: claim the slug; skip (raise) or mark the file that loses it."""
+    """content_object_init: claim the slug; mark the file that loses it.
+
+    The loser gets a slug of its own at once (so Pelican does not group the two files as
+    translations, nor warn about them); it is reported and removed once every file is read
+    (drop_duplicates), naming the file that finally keeps the slug: with three files sharing one,
+    the first winner may lose to the third.
+    """
     clash = registry.claim(content)
     if clash is None:
         return
-    kept, dropped = clash
-    when = f" ({kept.date:%Y-%m-%d})" if getattr(kept, "date", None) else ""
-    report(Problem(ERROR, display_path(dropped.source_path),
-                   f"Slug {dropped.slug!r} is already used by {display_path(kept.source_path)}{when}",
-                   "this file is skipped (the older one keeps its address); give it its own \"Slug:\" line",
-                   field="Slug", source="union_guard"), logger)
-    if dropped is content:
-        raise DuplicateSlug(f"slug {content.slug!r} already used by {kept.source_path}")
-    # Read earlier and already accepted: removed at pretaxonomy.  Until then a slug of its own keeps
-    # Pelican from grouping the two files as translations (and warning about it).
+    _, dropped = clash
     dropped.slug = f"{dropped.slug}--duplicate-{id(dropped):x}"
 
 
+def report_losers(registry: SlugRegistry) -> None:
+    """Report every file that lost its slug, naming the file that keeps it."""
+    for dropped, key in registry.losers:
+        kept = registry.owners[key]
+        report_loser(kept, dropped, key[2])
+    registry.losers = []
+
+
+def report_loser(kept, dropped, slug) -> None:
+    when = f" ({kept.date:%Y-%m-%d})" if getattr(kept, "date", None) else ""
+    if getattr(kept, "lang", None) != getattr(dropped, "lang", None):
+        message = (f"Slug {slug!r} is already used by {display_path(kept.source_path)}{when}, "
+                   f"in Lang {kept.lang}; this file (Lang {dropped.lang}) would be hidden as a translation")
+        todo = ("the site publishes one version of a story: give this file its own \"Slug:\" line to "
+                "publish it as a story of its own; it is skipped until then")
+    else:
+        message = f"Slug {slug!r} is already used by {display_path(kept.source_path)}{when}"
+        todo = "this file is skipped (the older one keeps its address); give it its own \"Slug:\" line"
+    report(Problem(ERROR, display_path(dropped.source_path), message, todo, field="Slug",
+                   source="union_guard"), logger)
+
+
 def drop_duplicates(registry: SlugRegistry, generator) -> None:
-    """Remove the files that lost their slug after they had been read (the newer one came first)."""
-    if not registry.dropped:
+    """Report the files that lost their slug; remove those read before the file that won."""
+    report_losers(registry)
+    remove_from_generator(generator, registry.dropped)
+
+
+def generator_items(generator) -> list:
+    """Every content item a generator holds, in any of its lists (published, hidden, drafts …)."""
+    seen, items = set(), []
+    for name in CONTENT_LISTS:
+        for item in getattr(generator, name, None) or ():
+            if id(item) not in seen:
+                seen.add(id(item))
+                items.append(item)
+    return items
+
+
+def remove_from_generator(generator, source_paths) -> None:
+    """Take the items read from `source_paths` out of every list of the generator (before the
+    taxonomies are built), and make `{filename}` links to them unresolved rather than stale."""
+    if not source_paths:
         return
+    generated = generator.context.get("generated_content") if hasattr(generator, "context") else None
     for name in CONTENT_LISTS:
         items = getattr(generator, name, None)
         if isinstance(items, list):
-            items[:] = [item for item in items if item.source_path not in registry.dropped]
+            for item in items:
+                if item.source_path in source_paths and isinstance(generated, dict):
+                    generated[item.get_relative_source_path()] = None
+            items[:] = [item for item in items if item.source_path not in source_paths]
             for item in items:
                 item.translations = [t for t in getattr(item, "translations", [])
-                                     if t.source_path not in registry.dropped]
+                                     if t.source_path not in source_paths]

@@ -57,3 +57,18 @@ def field_lines(text: str) -> dict:
         if match:
             found.setdefault(match["key"].lower(), index + 1)
     return found
+
+
+def repeated_keys(lines) -> list:
+    """[(key as first written, [line numbers])] for every header key written more than once.
+
+    `lines`: the file's lines (or its text)."""
+    if isinstance(lines, str):
+        lines = lines.split("\n")
+    found = {}
+    for index in range(header_line_count(lines)):
+        match = _LOOSE_KEY.match(lines[index])
+        if match:
+            key = unicodedata.normalize("NFKC", match["key"])
+            found.setdefault(key.lower(), (key, []))[1].append(index + 1)
+    return [(key, numbers) for key, numbers in found.values() if len(numbers) > 1]

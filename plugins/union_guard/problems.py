@@ -17,7 +17,9 @@ from typing import NamedTuple
 from union_core.report import ERROR, WARNING, Problem, display_path
 
 PROBLEMS_KEY = "union_guard_problems"
-__all__ = ["ERROR", "WARNING", "PROBLEMS_KEY", "Place", "Problems", "display_path", "label", "where"]
+# {lowercase metadata key: line number}, kept in the metadata for checks made after reading.
+LINES_KEY = "union_guard_lines"
+__all__ = ["ERROR", "WARNING", "PROBLEMS_KEY", "LINES_KEY", "Place", "Problems", "display_path", "label", "where"]
 
 
 def label(name: str) -> str:

@@ -18,7 +18,6 @@ Problems are returned in the metadata under ``PROBLEMS_KEY``; the
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,15 +27,20 @@ from pelican.readers import _DISCARD, MarkdownReader
 
 from union_text.pinyin import pinyin_slug
 
-from .checks import (MACHINE_FIELDS, check_nesting, check_override, check_required,
-                     check_size, check_slug, check_status, date_problem, fallback_slug, machine_value,
-                     plain_text_field, sanitize_body)
+from .checks import (MACHINE_FIELDS, check_nesting, check_override, check_repeated_keys,
+                     check_required, check_size, check_slug, check_status, complete_date, date_problem,
+                     fallback_slug, machine_value, plain_text_field, sanitize_body)
+from .content_files import FileRefused, read_limited
 from .decode import decode_source
-from .header import field_lines, header_line_count, normalize_header
-from .problems import PROBLEMS_KEY, Problems, label, where
+from .header import field_lines, header_line_count, normalize_header, repeated_keys
+from .markdown_limits import MarkdownTimeout, check_shape, cpu_time_limit
+from .problems import LINES_KEY, PROBLEMS_KEY, Problems, label, where
 
 _CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(.*)$")
 _TAGS = re.compile(r"<[^>]*>")
+# Fields holding a comma-separated list: lines continued under them are joined with ", "
+# (others with a space).
+LIST_FIELDS = frozenset({"tags", "authors", "regions", "topics"})
 
 
 @dataclass
@@ -65,29 +69,39 @@ class GuardedMarkdownReader(MarkdownReader):
     def read(self, source_path):
         self._source_path = source_path
         problems = Problems(source_path)
-        raw = Path(source_path).read_bytes()
-        if not check_size(len(raw), problems, self.settings["UNION_GUARD_MAX_BYTES"]):
-            return "", {PROBLEMS_KEY: problems.as_metadata()}
+        refused = ("", {PROBLEMS_KEY: problems.items})
+        raw = self._read_bytes(source_path, problems)
+        if raw is None:
+            return refused
         decoded = decode_source(raw, problems)
         if decoded.text is None:
-            return "", {PROBLEMS_KEY: problems.as_metadata()}
+            return refused
         text, renamed = normalize_header(decoded.text)
         for line, written, key in renamed:
             problems.warning(where(lines=[line]),
                              f"metadata key {written!r} typed in full-width characters; read as {key!r}",
                              "type metadata keys and the colon in half-width (English input mode)")
         source_lines = text.split("\n")
-        if not check_nesting(source_lines, problems):
-            return "", {PROBLEMS_KEY: problems.as_metadata()}
-        self._guard = _ReadState(problems, field_lines(text), source_lines)
+        if not check_repeated_keys(repeated_keys(source_lines), problems):
+            return refused
+        if not check_nesting(source_lines, problems) or not check_shape(text, problems):
+            return refused
+        lines = field_lines(text)
+        self._guard = _ReadState(problems, lines, source_lines)
         try:
-            self._md = Markdown(**self.settings["MARKDOWN"])
-            content = self._md.convert(text)
-            metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+            with cpu_time_limit(self.settings["UNION_GUARD_MARKDOWN_SECONDS"]):
+                self._md = Markdown(**self.settings["MARKDOWN"])
+                content = self._md.convert(text)
+                metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        except MarkdownTimeout as timeout:
+            problems.error(None, f"Markdown needed more than {timeout.args[0]} s of CPU time for this file",
+                           "look for very long runs of [ ( < * _ or ` or deep nesting, or split the file; "
+                           "the file is skipped until then")
+            return refused
         except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the build
             problems.error(None, f"Markdown could not convert this file ({type(exc).__name__}: {exc})",
                            "look for unusual nesting or pasted binary data; the file is skipped")
-            return "", {PROBLEMS_KEY: problems.as_metadata()}
+            return refused
         finally:
             self._guard = None
         content = sanitize_body(content, source_lines, problems,
@@ -98,13 +112,36 @@ class GuardedMarkdownReader(MarkdownReader):
             if slug:
                 metadata["slug"] = slug
         metadata[PROBLEMS_KEY] = problems.as_metadata()
+        metadata[LINES_KEY] = lines
         return content, metadata
 
-    def _template_exists(self, name: str) -> bool:
-        """Whether Pelican will find <name>.html: theme overrides first, then the theme."""
-        folders = list(self.settings.get("THEME_TEMPLATES_OVERRIDES", []))
-        folders.append(os.path.join(self.settings.get("THEME", ""), "templates"))
-        return any(os.path.isfile(os.path.join(folder, name + ".html")) for folder in folders)
+    def _parse_metadata(self, meta):
+        """A value continued on indented lines is one value (keys written twice were refused
+        before parsing): joined here, so Pelican neither keeps only the first line of Tags:
+        nor prints a Python list for Subtitle:."""
+        formatted = self.settings["FORMATTED_FIELDS"]
+        joined = {key: value if len(value) < 2 or key in formatted else
+                  [(", " if key in LIST_FIELDS else " ").join(part.strip() for part in value)]
+                  for key, value in meta.items()}
+        return super()._parse_metadata(joined)
+
+    def _read_bytes(self, source_path, problems: Problems):
+        """The file's bytes, or None (with an error): the size is checked before reading."""
+        limit = self.settings["UNION_GUARD_MAX_BYTES"]
+        try:
+            raw = read_limited(source_path, limit)
+        except FileRefused as refused:
+            if refused.size is not None:
+                check_size(refused.size, problems, limit)
+            else:
+                problems.error(None, refused.message, refused.todo)
+            return None
+        except OSError as exc:
+            problems.error(None, f"cannot be read ({exc.strerror or exc})",
+                           "check the file's permissions; the file is skipped until then")
+            return None
+        check_size(len(raw), problems, limit)  # the warning for long files
+        return raw
 
     def process_metadata(self, name, value):
         state = self._guard
@@ -117,9 +154,12 @@ class GuardedMarkdownReader(MarkdownReader):
         elif name in MACHINE_FIELDS:
             value = machine_value(value)
             if name in ("date", "modified"):
-                value = chinese_date_to_iso(value) if isinstance(value, str) else value
+                complete = complete_date(chinese_date_to_iso(value))
+                if complete is None:
+                    date_problem(name, value, line, state.problems)
+                    return _DISCARD
                 try:
-                    return super().process_metadata(name, value)
+                    return super().process_metadata(name, complete)
                 except (ValueError, OverflowError, TypeError):
                     date_problem(name, value, line, state.problems)
                     return _DISCARD
@@ -131,8 +171,8 @@ class GuardedMarkdownReader(MarkdownReader):
                 value = check_slug(value, line, state.problems, pinyin_slug)
                 if not value:
                     return _DISCARD
-            if name in ("lang", "template", "save_as", "url") and isinstance(value, str):
-                value = check_override(name, value, line, state.problems, self._template_exists)
+            if name in ("lang", "save_as", "url"):
+                value = check_override(name, value, line, state.problems)
                 if value is None:
                     return _DISCARD
         else:

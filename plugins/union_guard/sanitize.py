@@ -9,13 +9,13 @@ other than http(s), mailto, tel and relative ones (``{filename}`` and
 link gets ``rel="noopener"``.
 
 Metadata (title, subtitle, byline, source, column, tags, authors …) is plain
-text: entities are decoded, tags are removed, and ASCII double quotes become
-“ ” (a ``"`` is the one character that can end the theme's double-quoted
-attributes).  What is left cannot open a tag (every ``<`` that could was
-removed by nh3) nor decode into one, so the theme may print a field anywhere -
-element text, attribute, <title>, through ``striptags`` - without escaping.
-``<`` and ``>`` themselves stay: "PM2.5<35" and union_tags' "浙江省>台州市"
-paths are ordinary text.
+text: entities are decoded until nothing decodes, and tags are removed (with a
+warning: editors do not mean them).  That is a cleaning of the *value*, not
+the site's protection: the theme escapes every field for where it prints it
+(Jinja autoescape, see the README), and the cleaned text is also harmless to
+consumers that forget to (catalog.json readers): it cannot open a tag nor decode
+into one.  ``<``, ``>`` and ``"`` themselves stay: "PM2.5<35", union_tags'
+"浙江省>台州市" paths and quoted names are ordinary text.
 
 ``body_findings`` lists what ``clean_body`` removes, for the report; nh3 does
 the removing.
@@ -173,9 +173,18 @@ def body_findings(fragment: str) -> list:
             for (kind, name), count in scanner.found.items()]
 
 
-def unescape_fully(value: str, rounds: int = 5) -> str:
-    """Decode entities until nothing decodes any more (defeats &amp;lt; double encoding)."""
+MAX_DECODE_ROUNDS = 64
+
+
+def unescape_fully(value: str, rounds: int = MAX_DECODE_ROUNDS) -> str:
+    """Decode entities until nothing decodes any more (defeats &amp;lt; encoded any number of times).
+
+    Each round that changes the text shortens it, so the rounds are few for any real value; the
+    cap only bounds the work on a hostile one (what is left is printed escaped anyway).
+    """
     for _ in range(rounds):
+        if "&" not in value:
+            break
         decoded = html.unescape(value)
         if decoded == value:
             break
@@ -183,20 +192,11 @@ def unescape_fully(value: str, rounds: int = 5) -> str:
     return value
 
 
-def _curly_quotes(value: str) -> str:
-    parts = value.split('"')
-    out = [parts[0]]
-    for index, part in enumerate(parts[1:]):
-        out.append("\u201c" if index % 2 == 0 else "\u201d")
-        out.append(part)
-    return "".join(out)
-
-
 def clean_text(value: str):
     """(plain text safe in any HTML context, True when markup was removed).
 
-    Ordinary text - Chinese, English, full-width punctuation, emoji - comes
-    back unchanged except for ASCII double quotes, which become “ ”.
+    Ordinary text - Chinese, English, full-width punctuation, emoji, quotes -
+    comes back unchanged.
     """
     text = unescape_fully(value)
     removed = bool(_TAG_LIKE.search(text))
@@ -204,5 +204,5 @@ def clean_text(value: str):
         if not _TAG_LIKE.search(text):
             break
         text = unescape_fully(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
-    text = _curly_quotes(_TAG_LIKE.sub(lambda m: "\uff1c" + m.group(0)[1:], text))
+    text = _TAG_LIKE.sub(lambda m: "\uff1c" + m.group(0)[1:], text)
     return " ".join(text.split()) if removed else text, removed

@@ -4,6 +4,8 @@ import html
 import math
 import re
 
+# Enough for HTML sanitized by union_guard: nh3 writes `<` and `>` inside attribute values as
+# &lt; and &gt;, so every `>` ends a tag.
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -11,7 +13,11 @@ _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*")
 
 
 def html_to_text(fragment: str) -> str:
-    """Visible text of an HTML fragment, whitespace collapsed."""
+    """Visible text of an HTML fragment, whitespace collapsed.
+
+    The result is text, not HTML: "&lt;meta&gt;" in the body comes back as "<meta>", which is
+    what the reader sees.  Print it escaped (the theme's autoescape does), never as markup.
+    """
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment or ""))).strip()
 
 
@@ -26,6 +32,7 @@ def reading_minutes(char_count: int, chars_per_minute: int = 400) -> int:
 
 
 def meta_description(text: str, limit: int = 120) -> str:
-    """A one-line description for <meta name=description> and OpenGraph."""
+    """A one-line plain-text description: the listings' summary, <meta name=description>, OpenGraph
+    and catalog.json.  Text, never markup: printed escaped."""
     text = _SPACE.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
