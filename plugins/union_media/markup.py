@@ -27,9 +27,11 @@ from typing import Callable
 from urllib.parse import quote
 
 ATTRIBUTE = r'\s+[^\s"\'>/=]+(?:\s*=\s*(?:"[^"]*"|\'[^\']*\'|[^\s"\'=<>`]+))?'
-# An <img>, with the <p> around it when the paragraph holds nothing else.
-IMAGE = re.compile(rf'(?P<open><p>\s*)?<img\b(?P<attrs>(?:{ATTRIBUTE})*)\s*/?>(?P<close>\s*</p>)?',
-                   re.IGNORECASE)
+# An <img>; the <p> around it (when the paragraph holds nothing else) is checked separately:
+# a pattern starting with an optional <p> would be tried at every character of every article.
+IMAGE = re.compile(rf'<img\b(?P<attrs>(?:{ATTRIBUTE})*)\s*/?>', re.IGNORECASE)
+_OPENS_PARAGRAPH = re.compile(r"<p>\s*$")
+_CLOSES_PARAGRAPH = re.compile(r"\s*</p>")
 _ATTR = re.compile(r'([^\s"\'>/=]+)(?:\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s"\'=<>`]+)))?')
 STATIC = "{static}"
 DEFAULT_SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
@@ -108,25 +110,28 @@ def rewrite_photos(fragment: str, find: Callable, prefix: str, sizes: str = DEFA
     if not fragment or ("<img" not in fragment and "<IMG" not in fragment):  # nh3 writes lowercase
         return fragment, []
     uses = []
-
-    def replace(match):
+    pieces, done = [], 0
+    for match in IMAGE.finditer(fragment):
         attrs = attributes(match.group("attrs"))
         target = static_target(attrs.get("src", ""))
         if target is None:
-            return match.group(0)
+            continue
         photo = find(target)
         if photo is None:
             if on_missing:
                 on_missing(attrs.get("src", ""))
-            return match.group(0)
+            continue
         alt = attrs.get("alt", "").strip()
         caption = (attrs.get("title") or alt).strip()
         uses.append(PhotoUse(photo, alt, caption))
         # Published as is: keep {static} so Pelican resolves (and copies) the original.
         original = STATIC + quote(target, safe="/:@!$&'()*+,;=-._~")
         inner = picture(photo, alt, prefix, sizes, lazy=len(uses) > 1, original_src=original)
-        if match.group("open") and match.group("close"):
-            return figure(inner, caption)
-        return (match.group("open") or "") + inner + (match.group("close") or "")
-
-    return IMAGE.sub(replace, fragment), uses
+        start, end = match.span()
+        opening = _OPENS_PARAGRAPH.search(fragment, max(done, start - 16), start)
+        closing = _CLOSES_PARAGRAPH.match(fragment, end)
+        if opening and closing:   # alone in its paragraph: the figure replaces the paragraph
+            start, end, inner = opening.start(), closing.end(), figure(inner, caption)
+        pieces += [fragment[done:start], inner]
+        done = end
+    return "".join(pieces) + fragment[done:], uses
