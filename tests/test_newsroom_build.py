@@ -56,7 +56,7 @@ def test_published_article_shares_its_photo_and_prints_its_address(published_sit
         thumbs = html.select(".article__body picture img")
         assert bool(og) == bool(thumbs), entry["url"]
         if og:
-            assert og["content"].startswith(SITEURL + "/photos/") and og["content"].endswith(".jpg")
+            assert og["content"].startswith(SITEURL + "/photos/") and og["content"].endswith((".jpg", ".png"))
             with Image.open(published_site_dir / og["content"][len(SITEURL) + 1:]) as image:
                 assert image.width == int(html.select_one("meta[property='og:image:width']")["content"])
             shared += 1

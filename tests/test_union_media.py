@@ -69,6 +69,17 @@ def test_exif_orientation_is_applied_and_metadata_dropped(tmp_path):
         assert not made.getexif(), "EXIF (GPS, camera) must not reach readers"
 
 
+def test_png_drawings_stay_png_and_photos_jpeg(tmp_path):
+    quick_picture((600, 400)).save(tmp_path / "chart.png")
+    quick_picture((600, 400)).save(tmp_path / "photo.jpg")
+    store = PhotoStore(tmp_path, tmp_path / "cache")
+    assert {v.format for v in store.photo("chart.png").fallback} == {"png"}
+    assert {v.format for v in store.photo("photo.jpg").fallback} == {"jpeg"}
+    with Image.open(tmp_path / "chart.png") as original, \
+            Image.open(store.files_dir / store.photo("chart.png").fallback[-1].name) as copy:
+        assert copy.size == original.size and copy.tobytes() == original.tobytes(), "lossless"
+
+
 def test_transparent_png_falls_back_to_png_not_jpeg(tmp_path):
     badge_with_transparency((600, 600)).save(tmp_path / "badge.png")
     photo = PhotoStore(tmp_path, tmp_path / "cache").photo("badge.png")

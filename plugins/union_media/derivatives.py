@@ -2,7 +2,7 @@
 
 Plain functions, no Pelican.  A photo gets WebP copies at a few widths
 (480, 960, 1600 px by default) plus the same widths in a format every
-browser reads (JPEG; PNG when the original has transparency).  Nothing is
+browser reads (JPEG; PNG for PNG originals and transparency).  Nothing is
 ever made wider than the original.  EXIF orientation is applied and all
 metadata but the colour profile is dropped (phone photos carry GPS
 positions).
@@ -86,8 +86,10 @@ def oriented_size(image: Image.Image) -> tuple:
 
 
 def fallback_format(image: Image.Image) -> str:
-    """PNG for photos with transparency (JPEG has none), JPEG for everything else."""
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+    """The format of the copies for browsers without WebP: PNG for PNG originals (drawings,
+    screenshots, charts: lossless stays lossless) and for anything with transparency (JPEG has
+    none), JPEG for everything else."""
+    if image.format == "PNG" or image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         return "png"
     return "jpeg"
 
