@@ -109,7 +109,7 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 
 PLUGIN_PATHS = [str(PLUGINS_DIR)]
 # union_guard first: every other plugin sees decoded, checked, sanitized content.
-PLUGINS = ["union_guard", "union_site", "union_tags", "union_search"]
+PLUGINS = ["union_guard", "union_site", "union_media", "union_tags", "union_search"]
 
 # Reading speed used for the "约 N 分钟读完" line on articles.
 UNION_READING_CHARS_PER_MINUTE = 400

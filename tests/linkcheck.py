@@ -26,20 +26,33 @@ def _target_file(output: Path, page: Path, ref: str, siteurl: str = ""):
     return target
 
 
+def srcset_urls(value: str) -> list:
+    """The URLs of a srcset attribute ("a.webp 480w, b.webp 960w")."""
+    return [candidate.split()[0] for candidate in (value or "").split(",") if candidate.strip()]
+
+
+def references(soup):
+    """(tag, reference) for every link and resource of a page, srcset candidates included."""
+    for tag, attr in LINK_ATTRS:
+        for element in soup.find_all(tag):
+            yield tag, element.get(attr)
+    for element in soup.find_all(["img", "source"], srcset=True):
+        for url in srcset_urls(element["srcset"]):
+            yield element.name, url
+
+
 def broken_links(output, siteurl: str = ""):
     """[(page, reference)] for every internal reference whose target does not exist."""
     output = Path(output)
     broken = []
     for page in sorted(output.rglob("*.html")):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for tag, attr in LINK_ATTRS:
-            for element in soup.find_all(tag):
-                ref = element.get(attr)
-                if not ref or ref.startswith(("mailto:", "tel:", "data:")):
-                    continue
-                target = _target_file(output, page, ref, siteurl)
-                if target is not None and not target.exists():
-                    broken.append((str(page.relative_to(output)), ref))
+        for _tag, ref in references(soup):
+            if not ref or ref.startswith(("mailto:", "tel:", "data:")):
+                continue
+            target = _target_file(output, page, ref, siteurl)
+            if target is not None and not target.exists():
+                broken.append((str(page.relative_to(output)), ref))
     return broken
 
 
@@ -54,6 +67,10 @@ def external_references(output, siteurl: str = ""):
                 ref = element.get(attr) or ""
                 if tag == "link" and "stylesheet" not in (element.get("rel") or []):
                     continue
+                if urlsplit(ref).netloc and not (siteurl and ref.startswith(siteurl)):
+                    found.append((str(page.relative_to(output)), ref))
+        for element in soup.find_all(["img", "source"], srcset=True):
+            for ref in srcset_urls(element["srcset"]):
                 if urlsplit(ref).netloc and not (siteurl and ref.startswith(siteurl)):
                     found.append((str(page.relative_to(output)), ref))
     return found

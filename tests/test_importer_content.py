@@ -50,7 +50,7 @@ def test_reviewed_article_is_ready_to_publish(path, article):
     assert path.parent.name == meta["Date"][:4]
     assert meta["Slug"] == pinyin_slug(meta["Title"]) and path.stem == meta["Slug"]
     for paragraph in article.body.strip().split("\n\n"):
-        if not paragraph.startswith(("#", "*图：")):
+        if not paragraph.startswith(("#", "*图：", "![")):  # headings, captions, photos
             assert ends_sentence(paragraph), f"{path.name}: cut-off paragraph “…{paragraph[-15:]}”"
 
 

@@ -14,7 +14,8 @@ import importlib
 PREFIXES = ("UNION_", "SEARCH_")
 # Every package whose settings table counts as known, loaded or not (a site may list only some
 # plugins and still set the others' keys).
-PACKAGES = ("union_core", "union_guard", "union_site", "union_tags", "union_search", "union_text")
+PACKAGES = ("union_core", "union_guard", "union_site", "union_media", "union_tags", "union_search",
+            "union_text")
 
 DEFAULTS = {
     # Where the build report goes (None: <project>/var/build-report.json, beside the search index).

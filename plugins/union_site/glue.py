@@ -1,4 +1,5 @@
-"""Pelican glue for union_site: pinyin slugify, reading statistics, catalog.json and sitemap.xml."""
+"""Pelican glue for union_site: pinyin slugify, reading statistics, catalog.json and sitemap.xml,
+previous/next links and the home page's lead story."""
 
 from pelican.contents import Article, Page
 from pelican.generators import Generator
@@ -6,6 +7,8 @@ from pelican.generators import Generator
 from union_core.settings import apply_defaults
 
 from .catalog import build_catalog, write_catalog
+from .home import pick_lead
+from .neighbours import link_neighbours, newest_first_key
 from .settings import DEFAULTS
 from .sitemap import build_sitemap, write_sitemap
 from .slugs import install_pinyin_slugify
@@ -14,6 +17,8 @@ from .text_stats import count_characters, html_to_text, meta_description, readin
 
 def set_defaults(pelican):
     apply_defaults(pelican.settings, DEFAULTS)
+    if pelican.settings.get("ARTICLE_ORDER_BY") == "reversed-date":  # Pelican's default: ties by file
+        pelican.settings["ARTICLE_ORDER_BY"] = newest_first_key
     install_pinyin_slugify()
 
 
@@ -31,6 +36,12 @@ def add_reading_stats(content):
         content.char_count, content.settings["UNION_READING_CHARS_PER_MINUTE"])
     summary = content.metadata.get("summary")
     content.description = meta_description(html_to_text(summary) if summary else text)
+
+
+def link_articles(generator):
+    """prev_article/next_article on every article; the home page's lead story (``union_lead``)."""
+    link_neighbours(generator.articles)
+    generator.context["union_lead"] = pick_lead(generator.articles)
 
 
 class SiteDataGenerator(Generator):
