@@ -26,7 +26,6 @@ from pathlib import Path
 from markdown import Markdown
 from pelican.readers import _DISCARD, MarkdownReader
 
-from union_text.pinyin import pinyin_slug
 
 from .checks import (MACHINE_FIELDS, check_nesting, check_override, check_required,
                      check_size, check_slug, check_status, date_problem, fallback_slug, machine_value,
@@ -37,6 +36,14 @@ from .problems import PROBLEMS_KEY, Problems, label, where
 
 _CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(.*)$")
 _TAGS = re.compile(r"<[^>]*>")
+
+
+def pinyin_slug(text: str) -> str:
+    """union_text's pinyin slug, imported on first use: most articles carry their own Slug:, and
+    pypinyin's dictionaries cost half a second and 55 MB to load."""
+    from union_text.pinyin import pinyin_slug as make_slug
+
+    return make_slug(text)
 
 
 @dataclass
