@@ -319,3 +319,93 @@ def test_record_is_consumed_when_a_build_starts(tmp_path, monkeypatch):
     glue.get_writer(pelican)
     assert glue._state.pages.store.stored == {"index.html": ["d", 1, 1]} and not record.exists()
     assert glue.get_writer(type("P", (), {"settings": {**settings, "UNION_INCREMENTAL_WRITES": False}})()) is None
+
+
+# -- union_guard's reading, faster and the same --------------------------------------------------
+
+def _corpus_html(tmp_path, n=60):
+    import copy
+
+    import markdown
+
+    import pelicanconf
+
+    content = corpus.write_corpus(n, tmp_path / "corpus")
+    config = copy.deepcopy(pelicanconf.MARKDOWN)
+    converter = markdown.Markdown(extensions=list(config["extension_configs"]),
+                                  extension_configs=config["extension_configs"], output_format="html5")
+    return [converter.reset().convert(path.read_text(encoding="utf-8"))
+            for path in sorted((content / "articles").rglob("*.md"))]
+
+
+# what the scanner must catch, put into real article HTML at random places
+MARKUP_THE_SCANNER_REPORTS = [
+    '<a href="javascript:alert(1)">x</a>', '<img src="http://example.org/a.png">', '<p onclick="x()">',
+    '<a href="&#106;avascript:x">', '<span style="color:red">', '<script>x</script>',
+    '<scr<script>ipt>', '<iframe src="/x"></iframe>', '<a href="data:text/html,x">', '<img src=x onerror=y>',
+    '<svg><g/></svg>', '<a href="vbscript:x">', '<a hReF="javascript:x">',
+    '<form action="/x">', '<a href="java\tscript:x">', '<math>', '<object data="x">', '<p\tonclick="x">',
+]
+HARMLESS_MARKUP = ['<!-- note -->', '<a href="https://example.org/a?b=1&amp;c=2">外链</a>', '<br/>',
+                   '<abbr title="全国总工会">全总</abbr>', '<span class="x">y</span>', '&lt;script&gt;',
+                   '<P>', "<a href='x'>y</a>", '<td style="text-align: left;">']
+
+
+def test_fast_check_never_passes_what_the_scanner_reports(tmp_path):
+    import random
+
+    from test_hostile_units import VECTORS
+    from union_guard import sanitize
+
+    def scanned(fragment):
+        scanner = sanitize._Scanner()
+        scanner.feed(sanitize.table_alignment_as_attribute(fragment))
+        scanner.close()
+        return dict(scanner.found)
+
+    bodies = _corpus_html(tmp_path)
+    fragments = list(VECTORS) + MARKUP_THE_SCANNER_REPORTS + HARMLESS_MARKUP
+    rng = random.Random(11)
+    for body in bodies:
+        for snippet in rng.sample(MARKUP_THE_SCANNER_REPORTS + HARMLESS_MARKUP, 6):
+            cut = rng.randrange(len(body))
+            fragments.append(body[:cut] + snippet + body[cut:])
+    for fragment in fragments:
+        if sanitize.plainly_allowed(fragment):
+            assert scanned(fragment) == {}, fragment
+    for snippet in MARKUP_THE_SCANNER_REPORTS:
+        assert scanned(snippet) and not sanitize.plainly_allowed(snippet), snippet
+    # and it is what decides for ordinary articles: the pure-Python scanner is the exception
+    passed = [body for body in bodies if sanitize.plainly_allowed(body)]
+    assert len(passed) >= 0.9 * len(bodies)
+    assert all(sanitize.body_findings(body) == [] for body in bodies)
+
+
+def test_one_markdown_instance_reads_every_file_as_a_new_one_would(tmp_path):
+    from pelican.settings import DEFAULT_CONFIG
+
+    import pelicanconf
+    from tests.fixtures.hostile.corpus import write_corpus as write_hostile
+    from union_core.settings import apply_defaults
+    from union_guard.problems import PROBLEMS_KEY
+    from union_guard.reader import GuardedMarkdownReader
+    from union_guard.settings import DEFAULTS
+
+    content = corpus.write_corpus(30, tmp_path / "corpus")
+    hostile = write_hostile(tmp_path / "hostile")
+    files = sorted((content / "articles").rglob("*.md")) + sorted(Path(hostile).rglob("*.md"))
+    assert len(files) > 50
+
+    def settings():
+        values = apply_defaults({**DEFAULT_CONFIG, "MARKDOWN": json.loads(json.dumps(pelicanconf.MARKDOWN)),
+                                 "THEME": str(PROJECT_DIR / "theme"), "SLUGIFY_SOURCE": "title"}, DEFAULTS)
+        return values
+
+    def comparable(result):
+        html, metadata = result
+        problems = [(p.level, p.message, p.field, tuple(p.lines or ())) for p in metadata.pop(PROBLEMS_KEY, ())]
+        return html, {key: str(value) for key, value in metadata.items()}, problems
+
+    shared = GuardedMarkdownReader(settings())
+    for path in files:
+        assert comparable(shared.read(str(path))) == comparable(GuardedMarkdownReader(settings()).read(str(path))), path
