@@ -61,7 +61,7 @@ class Variant:
             # union_search keeps its Whoosh index, analysis cache and export staging outside output/
             "SEARCH_INDEX_PATH": str(self.search_index),
             "SEARCH_CACHE_PATH": str(self.work / "search-cache"),
-            "SEARCH_EXPORT_STAGING": str(self.work / "search-export"),
+            "UNION_BUILD_REPORT": str(self.work / "build-report.json"),
         }
         if self.plugins is not None:
             values["PLUGINS"] = self.plugins

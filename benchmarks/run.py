@@ -146,8 +146,7 @@ def measure_builds(content: Path, work: Path, runs: int, rebuilds: int,
 
 def editors_side(full: builds.Variant) -> dict:
     """What the editors' search keeps outside output/: the Whoosh index and the incremental state."""
-    parts = {"search_index": full.search_index, "search_cache": full.work / "search-cache",
-             "export_staging": full.work / "search-export"}
+    parts = {"search_index": full.search_index, "search_cache": full.work / "search-cache"}
     sizes = {name: folder_size(path, with_gzip=False) for name, path in parts.items()}
     return {"bytes": sum(s["bytes"] for s in sizes.values() if s),
             "files": sum(s["files"] for s in sizes.values() if s),

@@ -409,3 +409,22 @@ def test_one_markdown_instance_reads_every_file_as_a_new_one_would(tmp_path):
     shared = GuardedMarkdownReader(settings())
     for path in files:
         assert comparable(shared.read(str(path))) == comparable(GuardedMarkdownReader(settings()).read(str(path))), path
+
+
+def test_story_cards_render_once_per_story_and_depth_and_read_as_in_place():
+    from union_site.cards import StoryCards
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PROJECT_DIR / "theme" / "templates")),
+                             trim_blocks=True, lstrip_blocks=True)
+    template = env.get_template("partials/article_list.html")
+    stories = [_article(title=f"标题{i}", slug=f"s{i}", column="劳模工匠") for i in range(3)]
+    for story in stories:
+        story.description, story.primary_region_name = "摘要 <b>", "黄岩区"
+    in_place = {depth: template.render(list_articles=stories, SITEURL=depth) for depth in ("..", "../..")}
+    cards = StoryCards()
+    env.globals["union_story_card"] = cards
+    for _ in range(3):
+        for depth in ("..", "../.."):
+            assert template.render(list_articles=stories, SITEURL=depth) == in_place[depth]
+    assert cards.rendered == 6   # 3 stories × 2 depths, however many lists show them
+    assert 'href="../../' in in_place["../.."] and "标题2" in in_place[".."]

@@ -18,6 +18,6 @@ def register():
     signals.initialized.connect(glue.set_defaults)
     signals.content_object_init.connect(glue.add_reading_stats)
     signals.get_generators.connect(glue.get_generators)
-    signals.all_generators_finalized.connect(glue.freeze_urls)
+    signals.all_generators_finalized.connect(glue.prepare_writing)
     signals.get_writer.connect(glue.get_writer)
     signals.finalized.connect(glue.save_store)

@@ -16,7 +16,8 @@ from .settings import DEFAULTS
 from .sitemap import build_sitemap, write_sitemap
 from .slugs import install_pinyin_slugify
 from .text_stats import count_characters, html_to_text, meta_description, reading_minutes
-from .urls import freeze_urls  # noqa: F401 - connected in register()
+from .cards import story_cards
+from .urls import freeze_urls
 from .incremental import PageRecord, settings_digest
 from .writer import IncrementalWriter
 
@@ -51,6 +52,13 @@ def set_defaults(pelican):
     settings = apply_defaults(pelican.settings, DEFAULTS)
     _state = SiteState(open_store(settings))
     install_pinyin_slugify(_state.store)
+    settings.setdefault("JINJA_GLOBALS", {})["union_story_card"] = story_cards
+
+
+def prepare_writing(generators):
+    """all_generators_finalized: contents are final; store their URLs, start a fresh card cache."""
+    freeze_urls(generators)
+    story_cards.reset()
 
 
 PAGES_NAME = "union_site-pages.json"

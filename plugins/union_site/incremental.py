@@ -34,9 +34,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
+import types
 
 from jinja2 import TemplateNotFound, meta
+from pelican.contents import Content
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
 
 SKIPPED_ATTRIBUTES = frozenset({"settings", "_context"})
 UNSTABLE = object()   # marks a value whose digest cannot be trusted across builds
@@ -49,32 +54,39 @@ class Unstable(Exception):
 
 class Tokens:
     """Digests of values as templates see them, memoised for one build (objects are kept alive
-    with their digest, so that an id is never reused within the build)."""
+    with their digest, so that an id is never reused within the build).
+
+    Values are serialised with the json module's C encoder, sorted keys; what JSON has no form
+    for goes through `_default` (content objects, dates, categories, paginators, other objects).
+    """
 
     def __init__(self):
         self._own = {}       # id → (object, digest): a content object's own attributes
         self._full = {}      # id → (object, digest): with the objects it refers to
-        self._values = {}    # id → (object, digest): other large values (lists of stories …)
+        self._values = {}    # id → (object, digest): values named by templates, other objects
+        self._identities = {}  # id → (object, identity)
 
     # -- content objects ------------------------------------------------------------------
     def identity(self, item) -> str:
-        date = getattr(item, "date", None)
-        return "\x1f".join((type(item).__name__, str(getattr(item, "source_path", "")),
-                            str(getattr(item, "url", "")), str(getattr(item, "title", "")),
-                            date.isoformat() if isinstance(date, (dt.date, dt.datetime)) else ""))
+        found = self._identities.get(id(item))
+        if found is None:
+            date = getattr(item, "date", None)
+            text = "\x1f".join((type(item).__name__, str(getattr(item, "source_path", "")),
+                                str(getattr(item, "url", "")), str(getattr(item, "title", "")),
+                                date.isoformat() if isinstance(date, (dt.date, dt.datetime)) else ""))
+            found = self._identities[id(item)] = (item, text)
+        return found[1]
 
     def own(self, item) -> str:
+        """All the object's attributes; the content objects among them by identity."""
         found = self._own.get(id(item))
         if found is None:
-            digest = hashlib.sha1(usedforsecurity=False)
-            for name, value in sorted(vars(item).items()):
-                if name not in SKIPPED_ATTRIBUTES:
-                    digest.update(name.encode() + b"\x1e")
-                    self._feed(digest, value, nested=True)
-            found = self._own[id(item)] = (item, digest.hexdigest())
+            attributes = {name: value for name, value in vars(item).items() if name not in SKIPPED_ATTRIBUTES}
+            found = self._own[id(item)] = (item, self._digest(attributes, nested=True))
         return found[1]
 
     def full(self, item) -> str:
+        """Its own attributes and those of the content objects it refers to."""
         found = self._full.get(id(item))
         if found is None:
             digest = hashlib.sha1(self.own(item).encode(), usedforsecurity=False)
@@ -91,130 +103,122 @@ class Tokens:
         """Digest of a value a template names directly.  `neighbour`: a previous or next page of a
         listing, of which templates show the address (its stories are digested by identity)."""
         if neighbour and _is_page(value):
-            digest = hashlib.sha1(f"N:{value.number}:{value.save_as}:{value.url}".encode(), usedforsecurity=False)
-            self._feed(digest, value.paginator, True)
-            return digest.hexdigest()
+            return f"N:{value.number}:{value.save_as}:{value.url}:{self._paginator(value.paginator)}"
         if _is_content(value):
             return self.full(value)
-        if isinstance(value, (list, tuple, dict, set, frozenset)) or hasattr(value, "__dict__"):
+        found = self._values.get(id(value))
+        if found is None:
+            found = self._values[id(value)] = (value, self._digest(value, nested=False))
+        return found[1]
+
+    def _digest(self, value, nested: bool) -> str:
+        try:
+            text = json.dumps(value, default=self._nested_default if nested else self._default,
+                              sort_keys=True, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError) as exc:   # keys of mixed types, cycles
+            raise Unstable(str(exc)) from exc
+        return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
+
+    def _paginator(self, paginator) -> str:
+        """Counts and stories by identity, once per paginator (all pages of a listing share it)."""
+        found = self._values.get(id(paginator))
+        if found is None:
+            digest = hashlib.sha1(f"{paginator.name}:{paginator.url}:{paginator.count}:{paginator.num_pages}:"
+                                  f"{paginator.per_page}\x1d".encode("utf-8", "surrogatepass"), usedforsecurity=False)
+            for item in paginator.object_list:
+                digest.update(self.identity(item).encode("utf-8", "surrogatepass") + b"\x1d")
+            found = self._values[id(paginator)] = (paginator, digest.hexdigest())
+        return found[1]
+
+    def _nested_default(self, value):
+        """Inside a content object or another object: content objects by identity."""
+        if _is_content(value):
+            return "C:" + self.identity(value)
+        return self._other(value)
+
+    def _default(self, value):
+        """In a value a template names (a listing …): content objects with all their attributes."""
+        if _is_content(value):
+            return "C:" + self.own(value)
+        return self._other(value)
+
+    def _other(self, value):
+        if isinstance(value, (dt.datetime, dt.date, dt.time)):
+            return f"T:{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}"
+        if _is_url_wrapper(value):
+            return f"W:{type(value).__name__}:{value.name}:{value.slug}:{value.url}"
+        if _is_paginator(value):
+            return "P:" + self._paginator(value)
+        if _is_page(value):
+            return [f"G:{value.number}:{value.save_as}:{value.url}", self._paginator(value.paginator),
+                    [self.own(item) if _is_content(item) else item for item in value.object_list]]
+        if isinstance(value, types.ModuleType):
+            return f"M:{value.__name__}"
+        if isinstance(value, (set, frozenset)):
+            return ["S"] + sorted(self._digest(item, nested=True) for item in value)
+        if hasattr(value, "__dict__") and not callable(value):
+            # any other object (a region of union_tags …): its attributes, stories in them by identity
             found = self._values.get(id(value))
             if found is None:
-                digest = hashlib.sha1(usedforsecurity=False)
-                self._feed(digest, value, nested=False)
-                found = self._values[id(value)] = (value, digest.hexdigest())
+                attributes = {name: item for name, item in vars(value).items() if name not in SKIPPED_ATTRIBUTES}
+                digest = self._digest(attributes, nested=True)
+                found = self._values[id(value)] = (value, f"O:{type(value).__module__}.{type(value).__qualname__}:{digest}")
             return found[1]
-        digest = hashlib.sha1(usedforsecurity=False)
-        self._feed(digest, value, nested=False)
-        return digest.hexdigest()
-
-    def _feed(self, digest, value, nested: bool, depth: int = 0) -> None:
-        """Write `value` into `digest`.  `nested`: inside a content object (refer to others by identity)."""
-        if depth > 24:
-            raise Unstable("nested too deep")
-        update = digest.update
-        if value is None or isinstance(value, (bool, int, float, str)):
-            update(f"{type(value).__name__}:{value}\x1d".encode("utf-8", "surrogatepass"))
-        elif isinstance(value, (dt.datetime, dt.date, dt.time)):
-            update(f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}\x1d".encode())
-        elif _is_content(value):
-            update(b"C:" + (self.identity(value) if nested else self.own(value)).encode("utf-8", "surrogatepass"))
-        elif _is_url_wrapper(value):
-            update(f"W:{type(value).__name__}:{value.name}:{value.slug}:{value.url}\x1d".encode("utf-8", "surrogatepass"))
-        elif _is_paginator(value):
-            update(f"P:{value.name}:{value.url}:{value.count}:{value.num_pages}:{value.per_page}\x1d".encode())
-            for item in value.object_list:
-                update(self.identity(item).encode("utf-8", "surrogatepass") + b"\x1d")
-        elif _is_page(value):
-            update(f"G:{value.number}:{value.save_as}:{value.url}\x1d".encode())
-            self._feed(digest, value.paginator, nested, depth + 1)
-            for item in value.object_list:
-                self._feed(digest, item, False, depth + 1)
-        elif isinstance(value, dict):
-            update(f"D{len(value)}\x1d".encode())
-            for key in sorted(value, key=repr):
-                self._feed(digest, key, nested, depth + 1)
-                self._feed(digest, value[key], nested, depth + 1)
-        elif isinstance(value, (list, tuple)):
-            update(f"L{len(value)}\x1d".encode())
-            for item in value:
-                self._feed(digest, item, nested, depth + 1)
-        elif isinstance(value, (set, frozenset)):
-            parts = []
-            for item in value:
-                part = hashlib.sha1(usedforsecurity=False)
-                self._feed(part, item, nested, depth + 1)
-                parts.append(part.hexdigest())
-            update(("S" + ",".join(sorted(parts)) + "\x1d").encode())
-        elif hasattr(value, "__dict__") and not callable(value):
-            # any other object (a region of union_tags …): its attributes, stories in them by identity
-            update(f"O:{type(value).__module__}.{type(value).__qualname__}\x1d".encode())
-            for name, item in sorted(vars(value).items()):
-                if name not in SKIPPED_ATTRIBUTES:
-                    update(name.encode() + b"\x1e")
-                    self._feed(digest, item, True, depth + 1)
-        else:
-            text = repr(value)
-            if _ADDRESS in text:
-                raise Unstable(text)
-            update(f"R:{type(value).__name__}:{text}\x1d".encode("utf-8", "surrogatepass"))
+        text = repr(value)
+        if _ADDRESS in text:
+            raise Unstable(text)
+        return f"R:{type(value).__name__}:{text}"
 
 
 def _is_content(value) -> bool:
-    from pelican.contents import Content
-
     return isinstance(value, Content)
 
 
 def _is_url_wrapper(value) -> bool:
-    from pelican.urlwrappers import URLWrapper
-
     return isinstance(value, URLWrapper)
 
 
 def _is_paginator(value) -> bool:
-    from pelican.paginator import Paginator
-
     return isinstance(value, Paginator)
 
 
 def _is_page(value) -> bool:
-    from pelican.paginator import Page
-
     return isinstance(value, Page)
 
 
-def _contents_in(value, depth: int = 0):
-    """Content objects directly in an attribute's value (itself, or items of a list/tuple/dict)."""
-    if _is_content(value):
-        yield value
-    elif depth < 2 and isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _contents_in(item, depth + 1)
-    elif depth < 2 and isinstance(value, dict):
-        for item in value.values():
-            yield from _contents_in(item, depth + 1)
+def _contents_in(value):
+    """Content objects an attribute refers to: itself, or the items of a list or tuple of them
+    (related stories, translations, neighbours)."""
+    if isinstance(value, Content):
+        return (value,)
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], Content):
+        return [item for item in value if isinstance(item, Content)]
+    return ()
 
 
-def template_names(template) -> frozenset | None:
+def template_names(template, parsed: dict | None = None) -> frozenset | None:
     """Every variable the template and the templates it extends, includes or imports can read
-    from its context; None when a template is chosen at render time (then: always render)."""
+    from its context; None when a template is chosen at render time (then: always render).
+    `parsed` keeps each file's (names, referenced templates) between calls."""
     env = template.environment
+    parsed = {} if parsed is None else parsed
     names, seen, todo = set(), set(), [template.name]
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        try:
-            source = env.loader.get_source(env, name)[0]
-        except TemplateNotFound:
-            continue   # `include … ignore missing`
-        ast = env.parse(source)
-        names |= meta.find_undeclared_variables(ast)
-        for referenced in meta.find_referenced_templates(ast):
-            if referenced is None:
-                return None
-            todo.append(referenced)
+        if name not in parsed:
+            try:
+                ast = env.parse(env.loader.get_source(env, name)[0])
+                parsed[name] = (meta.find_undeclared_variables(ast), list(meta.find_referenced_templates(ast)))
+            except TemplateNotFound:
+                parsed[name] = (set(), [])   # `include … ignore missing`
+        found, referenced = parsed[name]
+        if None in referenced:
+            return None
+        names |= found
+        todo.extend(referenced)
     return frozenset(names)
 
 
@@ -236,6 +240,9 @@ def settings_digest(settings: dict) -> str:
     return digest.hexdigest()
 
 
+TEMPLATE_KEY = "\0template\0"   # record entries that are not pages: each template's variables
+
+
 class PageRecord:
     """What the previous build wrote: file name → [digest, size, mtime_ns], in a union_core store."""
 
@@ -244,15 +251,27 @@ class PageRecord:
         self.trust_previous = trust_previous
         self.tokens = Tokens()
         self._names = {}
+        self._parsed = {}
         self.rendered = 0
         self.kept = 0
 
-    def page_digest(self, name: str, template, localcontext: dict) -> str | None:
-        """Digest of everything `template` can read for the page `name`; None: always render."""
+    def names(self, template) -> frozenset | None:
+        """template_names(), kept in the record between builds (its version covers the theme)."""
         key = (template.name, id(template.environment))
         if key not in self._names:
-            self._names[key] = template_names(template)
-        names = self._names[key]
+            stored_key = TEMPLATE_KEY + template.name
+            stored = self.store.get(stored_key)
+            if stored is not None:
+                self._names[key] = None if stored == "dynamic" else frozenset(stored)
+            else:
+                names = template_names(template, self._parsed.setdefault(id(template.environment), {}))
+                self.store.put(stored_key, "dynamic" if names is None else sorted(names))
+                self._names[key] = names
+        return self._names[key]
+
+    def page_digest(self, name: str, template, localcontext: dict) -> str | None:
+        """Digest of everything `template` can read for the page `name`; None: always render."""
+        names = self.names(template)
         if names is None:
             return None
         digest = hashlib.sha1(f"{name}\x1d{template.name}\x1d".encode("utf-8", "surrogatepass"),
