@@ -428,3 +428,38 @@ def test_story_cards_render_once_per_story_and_depth_and_read_as_in_place():
             assert template.render(list_articles=stories, SITEURL=depth) == in_place[depth]
     assert cards.rendered == 6   # 3 stories × 2 depths, however many lists show them
     assert 'href="../../' in in_place["../.."] and "标题2" in in_place[".."]
+
+
+def test_related_stories_are_reused_while_places_and_topics_stay(monkeypatch):
+    import datetime as dt
+
+    from union_tags import glue, site
+
+    def story(i, county, topics):
+        article = _article(title=f"稿{i}", slug=f"s{i:02d}")
+        article.date = dt.datetime(2024, 1, 1) + dt.timedelta(days=i)
+        article.regions = [{"code": county, "primary": True, "path_codes": ["33", county[:4], county]}]
+        article.topics = [{"slug": t} for t in topics]
+        return article
+
+    def stories():
+        return [story(i, "331003" if i % 2 else "330726", ["bang-fu"] if i % 3 else ["wei-quan"]) for i in range(20)]
+
+    monkeypatch.setattr(glue, "_state", glue.TagState(glue.TagCache()))
+    generator = object.__new__(glue.TagPagesGenerator)
+    first = stories()
+    generator.set_related(first, first, 5)
+    expected = [[a.slug for a in s.related] for s in first]
+    assert expected == [[a.slug for a in site.related_articles(s, first, 5)] for s in first]
+
+    monkeypatch.setattr(glue, "RelatedIndex", lambda *a: pytest.fail("computed again"))
+    second = stories()
+    second[4]._content = "<p>正文改了</p>"   # the body does not matter to related stories
+    generator.set_related(second, second, 5)
+    assert [[a.slug for a in s.related] for s in second] == expected
+    assert all(a in second for s in second for a in s.related)   # this build's objects
+
+    third = stories()
+    third[4].topics = [{"slug": "chan-gai"}]
+    with pytest.raises(pytest.fail.Exception):
+        generator.set_related(third, third, 5)

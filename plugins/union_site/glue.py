@@ -11,7 +11,7 @@ from union_core.digest import package_digest
 from union_core.settings import apply_defaults
 from union_core.store import JsonStore
 
-from .catalog import build_catalog, write_catalog
+from .catalog import build_catalog, summary_text, write_catalog
 from .settings import DEFAULTS
 from .sitemap import build_sitemap, write_sitemap
 from .slugs import install_pinyin_slugify
@@ -112,6 +112,26 @@ def save_store(_pelican=None):
     IncrementalWriter.record = _state.pages = None
 
 
+def _content_key(content) -> str:
+    """Hash of an article's HTML and Summary: what its reading statistics and summary text come from."""
+    summary = content.metadata.get("summary")
+    return hashlib.sha1(f"{content._content}\0{summary or ''}".encode("utf-8", "surrogatepass"),
+                        usedforsecurity=False).hexdigest()
+
+
+def cached_summary_text(article) -> str:
+    """catalog.json's plain summary: Pelican truncates the HTML (0.3 ms a story), so it is kept by
+    the hash of the article and the summary settings."""
+    settings = article.settings
+    key = (f"summary:{_content_key(article)}:{settings.get('SUMMARY_MAX_PARAGRAPHS')}:"
+           f"{settings.get('SUMMARY_MAX_LENGTH')}:{settings.get('SUMMARY_END_SUFFIX')}")
+    text = _state.store.get(key)
+    if text is None:
+        text = summary_text(article)
+        _state.store.put(key, text)
+    return text
+
+
 def add_reading_stats(content):
     """Character count, reading time and a plain description, from the raw HTML.
 
@@ -122,8 +142,7 @@ def add_reading_stats(content):
     if not isinstance(content, (Article, Page)) or content._content is None:
         return
     summary = content.metadata.get("summary")
-    key = "stats:" + hashlib.sha1(f"{content._content}\0{summary or ''}".encode("utf-8", "surrogatepass"),
-                                  usedforsecurity=False).hexdigest()
+    key = "stats:" + _content_key(content)
     cached = _state.store.get(key)
     if cached is None:
         text = html_to_text(content._content)
@@ -144,7 +163,7 @@ class SiteDataGenerator(Generator):
         articles = self.context.get("articles", [])
         siteurl = self.settings.get("SITEURL", "")
         if self.settings["UNION_CATALOG"]:
-            catalog = build_catalog(articles, self.settings["SITENAME"], siteurl)
+            catalog = build_catalog(articles, self.settings["SITENAME"], siteurl, cached_summary_text)
             write_catalog(catalog, self.output_path)
         if self.settings["UNION_SITEMAP"]:
             write_sitemap(build_sitemap(sitemap_entries(self.context, self.settings), siteurl),

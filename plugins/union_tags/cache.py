@@ -21,7 +21,13 @@ def fingerprint() -> str:
 
 
 def input_key(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
+    """Hash of the parts (strings as they are: an article's HTML is hashed, not JSON-encoded)."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for part in parts:
+        text = part if isinstance(part, str) else json.dumps(part, ensure_ascii=False, default=str)
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(b"%d%s" % (len(data), b"s" if isinstance(part, str) else b"j") + data)
+    return digest.hexdigest()
 
 
 class TagCache(JsonStore):

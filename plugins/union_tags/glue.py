@@ -17,7 +17,7 @@ from union_core.settings import apply_defaults
 from .cache import CACHE_NAME, TagCache, input_key
 from .gazetteer import load_gazetteer
 from .site import (PlaceBook, RelatedIndex, build_region_tree, build_topic_index, credits_of,
-                   html_to_paragraphs, places_on_paths, story_title)
+                   html_to_paragraphs, places_on_paths, related_inputs_key, story_title)
 from .tagger import tag_story
 from .settings import DEFAULTS
 from .topics import default_taxonomy
@@ -145,9 +145,7 @@ class TagPagesGenerator(Generator):
         self.roots, self.nodes = build_region_tree(articles, _state.places)
         self.topic_index = build_topic_index(articles, self.taxonomy)
         count = self.settings["UNION_RELATED_COUNT"]
-        related = RelatedIndex(articles)
-        for article in list(articles) + list(self.context.get("drafts", [])):
-            article.related = related.related(article, count)
+        self.set_related(articles, list(articles) + list(self.context.get("drafts", [])), count)
         listed_topics = {t.slug for t, _ in self.topic_index}
         for draft in self.context.get("drafts", []):
             # a draft's place or topic may have no page yet: show it unlinked
@@ -165,6 +163,23 @@ class TagPagesGenerator(Generator):
         extra.extend((self.region_url(n), n.articles[0].date) for n in self.nodes.values())
         extra.append((s["UNION_TOPICS_INDEX_URL"], None))
         extra.extend((self.topic_url(t), arts[0].date) for t, arts in self.topic_index)
+
+    def set_related(self, candidates, targets, count) -> None:
+        """article.related for every target, reused from the previous build when no story's place,
+        topics, date or slug changed (the lists are kept by source path in the tag cache)."""
+        key = "related:" + related_inputs_key(candidates, targets, count)
+        stored = _state.cache.get(key)
+        by_path = {str(a.source_path): a for a in candidates}
+        if stored is not None and all(str(t.source_path) in stored for t in targets):
+            for target in targets:
+                target.related = [by_path[path] for path in stored[str(target.source_path)]]
+            return
+        index = RelatedIndex(candidates)
+        lists = {}
+        for target in targets:
+            target.related = index.related(target, count)
+            lists[str(target.source_path)] = [str(a.source_path) for a in target.related]
+        _state.cache.put(key, lists)
 
     # -- URLs ---------------------------------------------------------------
     def region_url(self, node):

@@ -4,8 +4,10 @@ Plain Python over any objects with `regions`, `topics`, `date` and `slug`
 attributes (Pelican articles in the build, simple stand-ins in tests).
 """
 
+import hashlib
 import heapq
 import html
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -236,6 +238,20 @@ class RelatedIndex:
                 heapq.heapreplace(best, (key, index))
             else:
                 break  # members are newest first: the rest rank lower still
+
+
+def related_inputs_key(candidates, targets, limit) -> str:
+    """Hash of everything related stories depend on: each candidate's place and topics, date,
+    slug and order, the stories asking, and the limit."""
+    digest = hashlib.sha1(f"{limit}".encode(), usedforsecurity=False)
+    for group in (candidates, targets):
+        digest.update(b"\x1c")
+        for article in group:
+            profile = _profile(article)
+            digest.update(json.dumps([str(article.source_path), article.date.isoformat(), article.slug,
+                                      profile["primary"], profile["county"], profile["city"],
+                                      sorted(profile["topics"])], ensure_ascii=False).encode() + b"\x1d")
+    return digest.hexdigest()
 
 
 def _profile(article) -> dict:
