@@ -104,12 +104,14 @@ def configured_plugins() -> list[str]:
     return list(namespace.get("PLUGINS", []))
 
 
-def variants(work: Path, plugins: list[str] | None = None, ladder: bool = False) -> list[Variant]:
-    """stock (the anchor), theme, the plugin ladder when asked, full (in build order)."""
+def variants(work: Path, plugins: list[str] | None = None, ladder: bool = False,
+             theme: bool = True) -> list[Variant]:
+    """stock (the anchor), theme (unless not asked for), the plugin ladder when asked, full."""
     full = configured_plugins() if plugins is None else list(plugins)
     out = [Variant("stock", None, work / "stock", conf=quickstart_conf(work / "stock-conf"),
-                   label="stock Pelican (quickstart, notmyidea)"),
-           Variant("theme", [], work / "theme", label="our theme, no plugins")]
+                   label="stock Pelican (quickstart, notmyidea)")]
+    if theme:
+        out.append(Variant("theme", [], work / "theme", label="our theme, no plugins"))
     if ladder:
         out += [Variant(f"+{name}", full[:i], work / f"plus-{name}", label=f"+{name}")
                 for i, name in enumerate(full[:-1], 1)]

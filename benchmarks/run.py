@@ -105,10 +105,11 @@ def ratios(summary: dict, anchor: str) -> dict:
 
 
 def measure_builds(content: Path, work: Path, runs: int, rebuilds: int,
-                   plugins: list[str] | None = None, ladder: bool = False) -> tuple[dict, dict]:
+                   plugins: list[str] | None = None, ladder: bool = False,
+                   theme: bool = True) -> tuple[dict, dict]:
     """Cold builds (variants alternating), then one-article rebuilds of every variant per edit."""
     logs = work / "logs"
-    variants = builds.variants(work, plugins, ladder)
+    variants = builds.variants(work, plugins, ladder, theme)
     width = max(len(v.name) for v in variants)
     cold = {v.name: [] for v in variants}
     for run in range(1, runs + 1):
@@ -204,28 +205,31 @@ def measure_search(site: Path, manifest: dict, logs: Path, with_browser: bool) -
 
 
 def run(n: int, out: Path, runs: int, rebuilds: int, seed: int = 1, with_search: bool = True,
-        with_browser: bool = True, plugins: list[str] | None = None, ladder: bool = False) -> dict:
+        with_browser: bool = True, plugins: list[str] | None = None, ladder: bool = False,
+        theme: bool = True) -> dict:
     started = time.perf_counter()
     work = out / f"work-{n}"
     say(f"[1/4] corpus: {n:,} articles → {work / CONTENT_DIR}")
     content = corpus.write_corpus(n, work / CONTENT_DIR, seed=seed, force=True)
-    manifest = corpus.load_manifest(work / CONTENT_DIR)
+    stats = corpus_stats(corpus.load_manifest(work / CONTENT_DIR))
+    # every article's text (2.5 GB at 100,000 articles) is read again only for the search stage
     say(f"[2/4] builds: {runs} cold run(s) and {rebuilds} one-article rebuild(s) per variant")
-    build_summary, variants = measure_builds(content, work, runs, rebuilds, plugins, ladder)
+    build_summary, variants = measure_builds(content, work, runs, rebuilds, plugins, ladder, theme)
     say("[3/4] index sizes, segmentation throughput")
     sizes = index_sizes(variants["full"])
     from .segmenters import measure as measure_segmenters
     segmentation = measure_segmenters()
     result = {
         "n": n, "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine(), "corpus": corpus_stats(manifest), "builds": build_summary,
+        "machine": machine(), "corpus": stats, "builds": build_summary,
         "index": sizes, "segmentation": segmentation,
     }
     # the build figures are kept even if the search stage fails later
     (out / f"bench-{n}.partial.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
                                                  encoding="utf-8")
     if with_search:
-        search_stage(result, variants["full"], manifest, work / "logs", with_browser)
+        search_stage(result, variants["full"], corpus.load_manifest(work / CONTENT_DIR), work / "logs",
+                     with_browser)
     else:
         say("[4/4] search measurements skipped (--no-search, or above "
             f"{SEARCH_AUTO_MAX_N:,} articles without --search)")
@@ -313,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated PLUGINS for the full site (default: pelicanconf.py's)")
     parser.add_argument("--ladder", action="store_true",
                         help="also build with the full site's PLUGINS added one at a time (+union_guard, …)")
+    parser.add_argument("--no-theme", action="store_true",
+                        help="leave out the our-theme-without-plugins baseline (saves its builds on large runs)")
     args = parser.parse_args(argv)
     if args.n < 1 or (args.runs is not None and args.runs < 1) or args.rebuilds < 1:
         parser.error("--n, --runs and --rebuilds must be at least 1")
@@ -327,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             with_search = args.search if args.search is not None else args.n <= SEARCH_AUTO_MAX_N
             result = run(args.n, out, runs, args.rebuilds, args.seed, with_search,
-                         not args.no_browser, plugins, args.ladder)
+                         not args.no_browser, plugins, args.ladder, not args.no_theme)
     except (builds.BuildFailed, corpus.CorpusError, RuntimeError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -92,21 +92,15 @@ def scaling(results: list[dict]) -> dict:
 
 
 def _project_builds(rows: list[dict], n: int) -> float | None:
-    """Wall time of all the builds of a run at n: each variant of the largest run, its cold builds
-    and rebuilds, projected with that variant's own exponent (stock's when it was measured once)."""
-    largest = rows[-1]
+    """Wall time of the builds of the documented largest run (`--no-theme --rebuilds 1`: stock and
+    the full site, one cold build and one rebuild each), each projected with its own exponent."""
     total = 0.0
-    for name, (cold_runs, rebuild_runs) in largest["runs"].items():
-        for kind, count in (("cold", cold_runs), ("rebuild", rebuild_runs)):
-            points = [(r["n"], r["medians"].get(name, {}).get(kind)) for r in rows]
-            exponent = fit_exponent(points)
-            if exponent is None:
-                anchor = largest["anchor"]
-                exponent = fit_exponent([(r["n"], r["medians"].get(anchor, {}).get(kind)) for r in rows])
-            value = project(points, exponent, n)
-            if value is None:
-                return None
-            total += value * count
+    for measure in ("stock_cold_s", "stock_rebuild_s", "full_cold_s", "full_rebuild_s"):
+        points = [(r["n"], r[measure]) for r in rows]
+        value = project(points, fit_exponent(points), n)
+        if value is None:
+            return None
+        total += value
     return round(total, 0)
 
 
@@ -151,7 +145,7 @@ def format_scaling(data: dict) -> list[str]:
                  + "".join(f"{'—' if data['exponents'][m] is None else format(data['exponents'][m], '.2f'):>14}"
                            for m in shown))
     if data.get("projected", {}).get("builds_seconds"):
-        lines.append(f"a run at {data['projected_n']:,} articles would spend about "
+        lines.append(f"a run at {data['projected_n']:,} articles (--no-theme --rebuilds 1) would spend about "
                      f"{data['projected']['builds_seconds'] / 3600:.1f} h in its builds "
                      f"(projected from {', '.join(f'{n:,}' for n in data['sizes'])})")
     return lines

@@ -230,7 +230,7 @@ def test_growth_exponent_is_fitted_on_logs_and_projects_larger_sizes(tmp_path):
     assert data["sizes"] == [1000, 10_000]
     assert data["exponents"]["full_cold_s"] == pytest.approx(1.0)
     assert data["exponents"]["full_peak_mem_bytes"] == pytest.approx(0.664, abs=1e-3)
-    # 100,000 articles: memory 600 MB × 10^0.664, builds: 1 cold + 1 rebuild per variant, ×10 each
+    # 100,000 articles: memory 600 MB × 10^0.664; builds of stock and full, one cold and one rebuild each
     assert data["projected"]["full_peak_mem_bytes"] == pytest.approx(600 * 2**20 * 10 ** 0.664, rel=1e-3)
     assert data["projected"]["builds_seconds"] == pytest.approx(10 * (60 + 36 + 90 + 40), rel=1e-2)
     large["scaling"] = data
@@ -262,6 +262,7 @@ def test_stock_variant_is_exactly_what_pelican_quickstart_writes(tmp_path):
     assert ours.read_text(encoding="utf-8") == (site / "pelicanconf.py").read_text(encoding="utf-8")
     names = [v.name for v in builds.variants(tmp_path, ["union_guard", "union_site", "union_tags"], ladder=True)]
     assert names == ["stock", "theme", "+union_guard", "+union_site", "full"]
+    assert [v.name for v in builds.variants(tmp_path, ["union_site"], theme=False)] == ["stock", "full"]
     full = builds.variants(tmp_path, ["union_guard", "union_site"])[-1]
     assert full.plugins == ["union_guard", "union_site"] and full.conf == builds.CONF
 
