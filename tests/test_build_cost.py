@@ -463,3 +463,16 @@ def test_related_stories_are_reused_while_places_and_topics_stay(monkeypatch):
     third[4].topics = [{"slug": "chan-gai"}]
     with pytest.raises(pytest.fail.Exception):
         generator.set_related(third, third, 5)
+
+
+def test_character_count_is_one_per_han_character_and_latin_word(tmp_path):
+    import re
+
+    from union_site.text_stats import count_characters, html_to_text
+
+    han = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+    latin = re.compile(r"[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*")
+    texts = [html_to_text(body) for body in _corpus_html(tmp_path, 20)]
+    texts += ["", "abc", "𠀀𠀁 工会 2.5km 职工之家！", "﹏ＡＢＣ 　工", "ｘ" * 3]
+    for text in texts:
+        assert count_characters(text) == len(han.findall(text)) + len(latin.findall(text))
