@@ -27,7 +27,8 @@ stories that show it as related, and pages that name the whole collection (the h
 lists categories with their articles).  What is not covered: a template reading, two links
 away, more than the identity of a story (a listing showing the related stories of each of
 its stories, or `articles_paginator.object_list[i].summary`); `make clean` or
-UNION_INCREMENTAL_WRITES = False render everything.
+UNION_INCREMENTAL_WRITES = False render everything.  Pelican's `content_written` signal is sent
+for the pages rendered, not for those left as they were (no plugin of ours listens to it).
 """
 
 from __future__ import annotations
