@@ -22,6 +22,7 @@ Q ?=
 JSON ?=
 LIMIT ?=
 BENCH_N ?= 1000
+BENCH_ARGS ?=
 PYTEST_ARGS ?=
 
 STAMP := $(VENV)/.installed
@@ -40,7 +41,7 @@ help:
 	@echo 'make import SRC=... [DEST=content/articles] [SOURCE="报名 日期 第N版"]   pages, .docx manuscripts -> draft articles'
 	@echo 'make search Q=... [JSON=1] [LIMIT=n|all]       search the editors index'
 	@echo 'make tags                 review table of region and topic tags'
-	@echo 'make bench [BENCH_N=1000] build and search benchmarks'
+	@echo 'make bench [BENCH_N=1000] [BENCH_ARGS=--ladder] build and search benchmarks'
 	@echo 'make lint                 static checks (ruff, rules in pyproject.toml)'
 	@echo 'make clean                remove output/'
 
@@ -95,4 +96,4 @@ tags: install
 	$(PYTHON) -m union_tags.review $(INPUTDIR)
 
 bench: install
-	$(PYTHON) -m benchmarks.run --n $(BENCH_N)
+	$(PYTHON) -m benchmarks.run --n $(BENCH_N) $(BENCH_ARGS)

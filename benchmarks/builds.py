@@ -1,7 +1,16 @@
-"""Timed Pelican builds of the benchmark corpus: vanilla (our theme, no plugins) and the full site.
+"""Timed Pelican builds of the benchmark corpus, one work folder per variant.
 
-Each variant owns one work folder holding its output, reader cache and search index, so a cold
-build starts from nothing and a rebuild finds exactly what the previous build left.
+Variants (see `variants()`):
+- `stock`: Pelican exactly as `pelican-quickstart` sets it up (its own settings template, theme
+  notmyidea, no plugins): the anchor of every build goal;
+- `theme`: our pelicanconf.py and theme with PLUGINS=[] (what our theme and URL scheme cost);
+- the plugin ladder (optional): PLUGINS one at a time, `+union_guard`, `+union_site`, …;
+- `full`: pelicanconf.py's PLUGINS (or the ones asked for).
+
+Every variant builds with the same reader cache settings (CACHE_CONTENT on, md5), so the
+one-article rebuild compares against stock Pelican's cached rebuild.  Each variant owns one work
+folder holding its output, reader cache and search index, so a cold build starts from nothing and
+a rebuild finds exactly what the previous build left.
 """
 
 from __future__ import annotations
@@ -26,12 +35,14 @@ class BuildFailed(RuntimeError):
 
 @dataclass
 class Variant:
-    """A way of building the site.  `plugins=None` keeps pelicanconf.py's PLUGINS."""
+    """A way of building the site.  `plugins=None` keeps the settings file's PLUGINS."""
 
     name: str
     plugins: list[str] | None
     work: Path
     extra_settings: dict = field(default_factory=dict)
+    conf: Path = CONF
+    label: str = ""
 
     @property
     def output(self) -> Path:
@@ -50,7 +61,7 @@ class Variant:
             # union_search keeps its Whoosh index, analysis cache and export staging outside output/
             "SEARCH_INDEX_PATH": str(self.search_index),
             "SEARCH_CACHE_PATH": str(self.work / "search-cache"),
-            "SEARCH_EXPORT_STAGING": str(self.work / "search-export"),
+            "UNION_BUILD_REPORT": str(self.work / "build-report.json"),
         }
         if self.plugins is not None:
             values["PLUGINS"] = self.plugins
@@ -59,8 +70,53 @@ class Variant:
 
     def command(self, content: Path, load_cache: bool) -> list[str]:
         cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(self.output),
-               "-s", str(CONF), "-e"]
+               "-s", str(self.conf), "-e"]
         return cmd + [f"{key}={json.dumps(value)}" for key, value in self.settings(load_cache).items()]
+
+
+QUICKSTART_ANSWERS = {
+    # what an editor answers to pelican-quickstart's questions for this site
+    "sitename": "工会通讯", "author": "工会通讯编辑部", "timezone": "Asia/Shanghai", "lang": "zh-CN",
+    "default_pagination": 10,
+}
+
+
+def quickstart_conf(folder: Path) -> Path:
+    """The pelicanconf.py that `pelican-quickstart` writes, rendered from Pelican's own template."""
+    import jinja2
+    import pelican.tools
+
+    templates = Path(pelican.tools.__file__).parent / "templates"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), trim_blocks=True,
+                             keep_trailing_newline=True)
+    # pelican-quickstart renders every answer through repr()
+    answers = {key: repr(value) for key, value in QUICKSTART_ANSWERS.items()}
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "pelicanconf.py"
+    target.write_text(env.get_template("pelicanconf.py.jinja2").render(**answers), encoding="utf-8")
+    return target
+
+
+def configured_plugins() -> list[str]:
+    """PLUGINS as pelicanconf.py sets them."""
+    namespace: dict = {"__file__": str(CONF)}
+    exec(compile(CONF.read_text(encoding="utf-8"), str(CONF), "exec"), namespace)
+    return list(namespace.get("PLUGINS", []))
+
+
+def variants(work: Path, plugins: list[str] | None = None, ladder: bool = False,
+             theme: bool = True) -> list[Variant]:
+    """stock (the anchor), theme (unless not asked for), the plugin ladder when asked, full."""
+    full = configured_plugins() if plugins is None else list(plugins)
+    out = [Variant("stock", None, work / "stock", conf=quickstart_conf(work / "stock-conf"),
+                   label="stock Pelican (quickstart, notmyidea)")]
+    if theme:
+        out.append(Variant("theme", [], work / "theme", label="our theme, no plugins"))
+    if ladder:
+        out += [Variant(f"+{name}", full[:i], work / f"plus-{name}", label=f"+{name}")
+                for i, name in enumerate(full[:-1], 1)]
+    out.append(Variant("full", full, work / "full", label="full site"))
+    return out
 
 
 LOG_LEVELS = re.compile(r"\b(ERROR|CRITICAL|WARNING)\b")
@@ -92,7 +148,7 @@ def cold_build(variant: Variant, content: Path, logs: Path, run: int) -> RunResu
     return _checked(result, label)
 
 
-def rebuild(variant: Variant, content: Path, logs: Path, run: int) -> RunResult:
+def rebuild(variant: Variant, content: Path, logs: Path, run: int) -> RunResult:  # noqa: D401
     """Build again over the previous output with the reader cache (after an edit)."""
     label = f"{variant.name} rebuild {run}"
     result = run_measured(variant.command(content, load_cache=True),

@@ -27,6 +27,7 @@ class RunResult:
     log_path: Path
     cpu_seconds: float = 0.0  # user + system time of the command and the children it reaped
     load_before: float = 0.0  # 1-minute load average at start: other work on the machine skews `seconds`
+    load_max: float = 0.0  # highest 1-minute load average sampled while the command ran
 
     def log_tail(self, lines: int = 30) -> str:
         text = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -82,7 +83,7 @@ def run_measured(cmd: list[str], log_path: Path, cwd: Path | None = None,
     log_path.parent.mkdir(parents=True, exist_ok=True)
     peak = 0
     done = threading.Event()
-    load_before = os.getloadavg()[0]
+    load_before = load_max = os.getloadavg()[0]
     with open(log_path, "wb") as log:
         start = time.perf_counter()
         # a wide virtual terminal keeps Pelican's log records on one line each
@@ -90,10 +91,11 @@ def run_measured(cmd: list[str], log_path: Path, cwd: Path | None = None,
         process = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, load_max
             next_beat = heartbeat_s
             while not done.wait(SAMPLE_EVERY_S):
                 peak = max(peak, tree_rss_bytes(process.pid))
+                load_max = max(load_max, os.getloadavg()[0])
                 elapsed = time.perf_counter() - start
                 if heartbeat_s and elapsed >= next_beat:
                     print(f"    … {label} still running ({elapsed:.0f} s)", flush=True)
@@ -108,4 +110,5 @@ def run_measured(cmd: list[str], log_path: Path, cwd: Path | None = None,
         process.returncode = os.waitstatus_to_exitcode(status)
     peak = max(peak, usage.ru_maxrss * 1024)
     return RunResult(seconds, peak, process.returncode, log_path,
-                     cpu_seconds=usage.ru_utime + usage.ru_stime, load_before=load_before)
+                     cpu_seconds=usage.ru_utime + usage.ru_stime, load_before=load_before,
+                     load_max=max(load_max, os.getloadavg()[0]))

@@ -242,8 +242,11 @@ def theme_attributes() -> set:
 
     names = set().union(*BODY_ATTRIBUTES.values()) | {"rel"}
     theme = PROJECT_DIR / "theme"
-    for path in list((theme / "templates").rglob("*.html")) + list((theme / "static" / "js").rglob("*.js")):
-        text = path.read_text(encoding="utf-8")
+    media = PROJECT_DIR / "plugins" / "union_media"   # writes <figure>/<picture> markup around photos
+    for path in (list((theme / "templates").rglob("*.html")) + list((theme / "static" / "js").rglob("*.js"))
+                 + list(media.glob("*.py"))):
+        # Jinja statements and expressions may hold `<` (`width <= max_width`): drop them first
+        text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", "", path.read_text(encoding="utf-8"), flags=re.S)
         for tag in re.findall(r"<[a-z][a-z0-9]*\s[^<>]*>", text):  # names with values and boolean ones
             names |= set(re.findall(r"\s([a-z][a-z-]*)(?=[\s=>/])", tag))
         names |= set(re.findall(r"setAttribute\(\"([a-z-]+)\"", text))

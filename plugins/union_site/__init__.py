@@ -20,3 +20,6 @@ def register():
     signals.content_object_init.connect(glue.add_reading_stats)
     signals.article_generator_finalized.connect(glue.link_articles)
     signals.get_generators.connect(glue.get_generators)
+    signals.all_generators_finalized.connect(glue.prepare_writing)
+    signals.get_writer.connect(glue.get_writer)
+    signals.finalized.connect(glue.save_store)

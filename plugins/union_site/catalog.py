@@ -23,7 +23,13 @@ def absolute_url(siteurl: str, url: str) -> str:
     return f"{siteurl.rstrip('/')}/{url.lstrip('/')}" if siteurl else "/" + url.lstrip("/")
 
 
-def catalog_entry(article, siteurl: str) -> dict:
+def summary_text(article) -> str:
+    """The listings' summary: plain text made from the article's text (union_site sets it)."""
+    description = getattr(article, "description", None)
+    return description if isinstance(description, str) else html_to_text(article.summary)
+
+
+def catalog_entry(article, siteurl: str, summary=summary_text) -> dict:
     meta = article.metadata
     entry = {
         "url": absolute_url(siteurl, article.url),
@@ -36,7 +42,7 @@ def catalog_entry(article, siteurl: str) -> dict:
         "column": meta.get("column", ""),
         "source": meta.get("source", ""),
         "category": article.category.name if getattr(article, "category", None) else "",
-        "summary": summary_text(article),
+        "summary": summary(article),
         "characters": getattr(article, "char_count", None),
     }
     for field in OPTIONAL_FIELDS:
@@ -44,12 +50,6 @@ def catalog_entry(article, siteurl: str) -> dict:
         if value is not None:
             entry[field] = _jsonable(value)
     return entry
-
-
-def summary_text(article) -> str:
-    """The listings' summary: plain text made from the article's text (union_site sets it)."""
-    description = getattr(article, "description", None)
-    return description if isinstance(description, str) else html_to_text(article.summary)
 
 
 def catalog_json(catalog: dict) -> str:
@@ -70,13 +70,13 @@ def _jsonable(value):
         return str(value)
 
 
-def build_catalog(articles, sitename: str, siteurl: str) -> dict:
+def build_catalog(articles, sitename: str, siteurl: str, summary=summary_text) -> dict:
     ordered = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
     return {
         "version": CATALOG_VERSION,
         "site": sitename,
         "count": len(ordered),
-        "articles": [catalog_entry(a, siteurl) for a in ordered],
+        "articles": [catalog_entry(a, siteurl, summary) for a in ordered],
     }
 
 

@@ -7,4 +7,7 @@ DEFAULTS = {
     "UNION_CATALOG": True,
     # Write output/sitemap.xml.
     "UNION_SITEMAP": True,
+    # Render a page again only when something its template can show changed (the previous build's
+    # record is in CACHE_PATH/union_site-pages.json; read unless LOAD_CONTENT_CACHE is off).
+    "UNION_INCREMENTAL_WRITES": True,
 }

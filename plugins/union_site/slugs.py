@@ -1,11 +1,38 @@
-"""Pelican's slugify reads Han characters as pinyin (the transliteration is union_text.pinyin's)."""
+"""Pelican's slugify reads Han characters as pinyin (the transliteration is union_text.pinyin's).
+
+Pelican slugifies every category, tag and author name of every article it reads (and again when
+it compares them), about seven times per article for a few hundred distinct names.  Each
+distinct text is transliterated once; with a store (union_site's cache file) a rebuild
+transliterates nothing and never loads pypinyin's dictionaries for it.
+"""
 
 import unicodedata
 
-from union_text.pinyin import transliterate
+_KEY = "slug:"
 
 
-def install_pinyin_slugify():
+class Transliterations:
+    """text → pinyin transliteration, memoised (and kept in `store` between builds when given)."""
+
+    def __init__(self, store=None):
+        self.store = store
+        self.memo = {}
+
+    def __call__(self, text: str) -> str:
+        found = self.memo.get(text)
+        if found is None:
+            found = self.store.get(_KEY + text) if self.store is not None else None
+            if found is None:
+                from union_text.pinyin import transliterate   # pypinyin loads on the first miss only
+
+                found = transliterate(text)
+            if self.store is not None:
+                self.store.put(_KEY + text, found)
+            self.memo[text] = found
+        return found
+
+
+def install_pinyin_slugify(store=None):
     """Make Pelican's own slugify read Han characters as pinyin.
 
     Pelican has no hook for transliteration, and it slugifies in two modules
@@ -16,6 +43,7 @@ def install_pinyin_slugify():
     from pelican import contents, urlwrappers, utils
 
     original = getattr(utils.slugify, "__wrapped_slugify__", utils.slugify)
+    transliterate = Transliterations(store)
 
     def slugify(value, regex_subs=(), preserve_case=False, use_unicode=False):
         if not use_unicode:

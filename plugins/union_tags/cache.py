@@ -1,19 +1,16 @@
 """Tag results cached per article by the hash of its inputs, kept on disk between builds.
 
-The key is the hash of (title, body text, Regions:, Topics:); the whole cache
-is dropped when anything that can change a result changes: any file of
-union_tags (code, gazetteer, places.yaml, topics.yaml) or of union_text.  Writes are
-atomic (a killed build leaves the previous file), and only the entries of
-the current build are kept.
+The key is the hash of (title, body HTML, Regions:, Topics:); the whole cache is dropped when
+anything that can change a result changes: any file of union_tags (code, gazetteer,
+places.yaml, topics.yaml) or of union_text.  Writes are atomic (a killed build leaves the
+previous file), and only the entries of the current build are kept (union_core.store).
 """
 
 import hashlib
 import json
-import os
-import tempfile
-from pathlib import Path
 
 from union_core.digest import package_digest
+from union_core.store import JsonStore
 
 CACHE_NAME = "union_tags.json"
 
@@ -24,57 +21,17 @@ def fingerprint() -> str:
 
 
 def input_key(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
+    """Hash of the parts (strings as they are: an article's HTML is hashed, not JSON-encoded)."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for part in parts:
+        text = part if isinstance(part, str) else json.dumps(part, ensure_ascii=False, default=str)
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(b"%d%s" % (len(data), b"s" if isinstance(part, str) else b"j") + data)
+    return digest.hexdigest()
 
 
-class TagCache:
-    """key → JSON value; `get`/`put` in memory, `load`/`save` to a file."""
+class TagCache(JsonStore):
+    """key → [tags dict, errors, places]; versioned by the tagging code and data."""
 
     def __init__(self, path=None):
-        self.path = Path(path) if path else None
-        self._version = None
-        self.stored = {}
-        self.used = {}
-        self.hits = 0
-
-    @property
-    def version(self) -> str:
-        if self._version is None:
-            self._version = fingerprint()
-        return self._version
-
-    def load(self):
-        if not self.path or not self.path.exists():
-            return self
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return self   # unreadable or half-written by an old version: start afresh
-        if isinstance(data, dict) and data.get("version") == self.version:
-            self.stored = data.get("entries") or {}
-        return self
-
-    def get(self, key):
-        value = self.used.get(key, self.stored.get(key))
-        if value is not None:
-            self.hits += 1
-            self.used[key] = value
-        return value
-
-    def put(self, key, value):
-        self.used[key] = value
-
-    def save(self):
-        if not self.path:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".union_tags-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                # dumps, not dump: json.dump streams through the pure-Python encoder (4× slower)
-                handle.write(json.dumps({"version": self.version, "entries": self.used}, ensure_ascii=False))
-            os.replace(tmp, self.path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        super().__init__(path, fingerprint() if path else "")

@@ -16,8 +16,8 @@ from union_core.settings import apply_defaults
 
 from .cache import CACHE_NAME, TagCache, input_key
 from .gazetteer import load_gazetteer
-from .site import (RelatedIndex, build_region_tree, build_topic_index, credits_of,
-                   html_to_paragraphs, story_title)
+from .site import (PlaceBook, RelatedIndex, build_region_tree, build_topic_index, credits_of,
+                   html_to_paragraphs, places_on_paths, related_inputs_key, story_title)
 from .tagger import tag_story
 from .settings import DEFAULTS
 from .topics import default_taxonomy
@@ -28,10 +28,11 @@ _OVERRIDE_FIELD = re.compile(r"^(Regions|Topics):\s*")
 
 
 class TagState:
-    """What union_tags keeps during one build: the tag cache."""
+    """What union_tags keeps during one build: the tag cache, and the places its tags name."""
 
     def __init__(self, cache: TagCache):
         self.cache = cache
+        self.places = PlaceBook()
 
 
 _state = TagState(TagCache())   # replaced at `initialized`
@@ -80,42 +81,59 @@ def get_generators(pelican):
     return TagPagesGenerator
 
 
-def tags_for(title, body, regions_meta, topics_meta, credits=()) -> tuple:
-    """(tags dict, errors) for one story, cached by the hash of its inputs."""
-    cache = _state.cache
-    key = input_key(title, body, regions_meta, topics_meta, *credits)
-    cached = cache.get(key)
-    if cached is None:
-        tags = tag_story(title, body, regions_meta=regions_meta, topics_meta=topics_meta,
+def _cached_tags(key: str, title, body_text, regions_meta, topics_meta, credits=()) -> list:
+    """[tags dict, errors, places] from the cache, or from the tagger (`body_text()` only then).
+
+    `places` (code → [name, level, parent code, slug] for every place on the tags' paths) is what
+    the region pages and breadcrumbs need: a build whose tags all come from the cache never
+    loads the gazetteer.  The cache's version covers the gazetteer, so they never go stale.
+    """
+    cached = _state.cache.get(key)
+    if cached is None or len(cached) != 3:
+        tags = tag_story(title, body_text(), regions_meta=regions_meta, topics_meta=topics_meta,
                          credits=credits)
-        cached = [tags.to_dict(), list(tags.errors)]
-        cache.put(key, cached)
-    data, errors = cached
+        data = tags.to_dict()
+        cached = [data, list(tags.errors), places_on_paths(load_gazetteer(), data["regions"])]
+        _state.cache.put(key, cached)
+    return cached
+
+
+def tags_for(title, body, regions_meta, topics_meta, credits=()) -> tuple:
+    """(tags dict, errors) for one story's title and body text, cached by the hash of its inputs."""
+    data, errors, _ = _cached_tags(input_key(title, body, regions_meta, topics_meta, *credits), title,
+                                   lambda: body, regions_meta, topics_meta, credits)
     return json.loads(json.dumps(data, ensure_ascii=False)), list(errors)   # a private copy
 
 
 def apply_tags(article) -> list:
-    """Set regions, topics, primary_region(_name), region_breadcrumb; return override errors."""
+    """Set regions, topics, primary_region(_name), region_breadcrumb; return override errors.
+
+    Keyed by the article's HTML, so that a cached article costs one hash: its text is
+    extracted only when it has to be tagged.  The cached dicts are never modified (each
+    article gets its own copies with its URLs).
+    """
     meta = article.metadata
     settings = article.settings
-    data, errors = tags_for(story_title(meta, article.title), html_to_paragraphs(article._content),
-                            meta.get("regions"), meta.get("topics"), credits_of(meta))
-    gaz = load_gazetteer()
+    title, html = story_title(meta, article.title), article._content
+    regions_meta, topics_meta, credits = meta.get("regions"), meta.get("topics"), credits_of(meta)
+    data, errors, places = _cached_tags(input_key("html", title, html, regions_meta, topics_meta, *credits),
+                                        title, lambda: html_to_paragraphs(html), regions_meta, topics_meta,
+                                        credits)
+    _state.places.add(places)
     region_url = settings["UNION_REGION_URL"]
     topic_url = settings["UNION_TOPIC_URL"]
-    for region in data["regions"]:
-        region["url"] = region_url.format(slug=region["slug"])
-    for topic in data["topics"]:
-        topic["url"] = topic_url.format(slug=topic["slug"])
-    primary = next((r for r in data["regions"] if r["primary"]), None)
-    article.regions = data["regions"]
-    article.topics = data["topics"]
+    regions = [{**region, "url": region_url.format(slug=region["slug"])} for region in data["regions"]]
+    topics = [{**topic, "url": topic_url.format(slug=topic["slug"])} for topic in data["topics"]]
+    primary = next((r for r in regions if r["primary"]), None)
+    article.regions = regions
+    article.topics = topics
     article.primary_region = primary
     article.primary_region_name = primary["name"] if primary else ""
+    book = _state.places
     article.region_breadcrumb = [
-        {"name": gaz.name(code), "code": code, "url": region_url.format(slug=gaz.slug(code))}
+        {"name": book[code].name, "code": code, "url": region_url.format(slug=book.slug(code))}
         for code in (primary["path_codes"] if primary else [])]
-    return errors
+    return list(errors)
 
 
 class TagPagesGenerator(Generator):
@@ -123,14 +141,11 @@ class TagPagesGenerator(Generator):
 
     def generate_context(self):
         articles = self.context.get("articles", [])
-        self.gaz = load_gazetteer()
         self.taxonomy = default_taxonomy()
-        self.roots, self.nodes = build_region_tree(articles, self.gaz)
+        self.roots, self.nodes = build_region_tree(articles, _state.places)
         self.topic_index = build_topic_index(articles, self.taxonomy)
         count = self.settings["UNION_RELATED_COUNT"]
-        related = RelatedIndex(articles)
-        for article in list(articles) + list(self.context.get("drafts", [])):
-            article.related = related.related(article, count)
+        self.set_related(articles, list(articles) + list(self.context.get("drafts", [])), count)
         listed_topics = {t.slug for t, _ in self.topic_index}
         for draft in self.context.get("drafts", []):
             # a draft's place or topic may have no page yet: show it unlinked
@@ -148,6 +163,23 @@ class TagPagesGenerator(Generator):
         extra.extend((self.region_url(n), n.articles[0].date) for n in self.nodes.values())
         extra.append((s["UNION_TOPICS_INDEX_URL"], None))
         extra.extend((self.topic_url(t), arts[0].date) for t, arts in self.topic_index)
+
+    def set_related(self, candidates, targets, count) -> None:
+        """article.related for every target, reused from the previous build when no story's place,
+        topics, date or slug changed (the lists are kept by source path in the tag cache)."""
+        key = "related:" + related_inputs_key(candidates, targets, count)
+        stored = _state.cache.get(key)
+        by_path = {str(a.source_path): a for a in candidates}
+        if stored is not None and all(str(t.source_path) in stored for t in targets):
+            for target in targets:
+                target.related = [by_path[path] for path in stored[str(target.source_path)]]
+            return
+        index = RelatedIndex(candidates)
+        lists = {}
+        for target in targets:
+            target.related = index.related(target, count)
+            lists[str(target.source_path)] = [str(a.source_path) for a in target.related]
+        _state.cache.put(key, lists)
 
     # -- URLs ---------------------------------------------------------------
     def region_url(self, node):

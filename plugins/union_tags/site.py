@@ -4,8 +4,10 @@ Plain Python over any objects with `regions`, `topics`, `date` and `slug`
 attributes (Pelican articles in the build, simple stand-ins in tests).
 """
 
+import hashlib
 import heapq
 import html
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,6 +35,57 @@ def story_title(metadata: dict, fallback: str = "") -> str:
 def credits_of(metadata: dict) -> list:
     """Byline and Source: who wrote the story (来源：托克托县总工会) is evidence of where."""
     return [str(metadata[key]) for key in ("byline", "source") if metadata.get(key)]
+
+
+@dataclass(frozen=True)
+class PlaceRecord:
+    code: str
+    name: str
+    level: str
+    parent_code: str
+    slug: str
+
+
+def places_on_paths(gaz, regions) -> dict:
+    """code → [name, level, parent code, slug] for every place on the paths of `regions`."""
+    out = {}
+    for region in regions:
+        for code in region["path_codes"]:
+            place = gaz[code]
+            out[code] = [place.name, place.level, place.parent_code, gaz.slug(code)]
+    return out
+
+
+class PlaceBook:
+    """The gazetteer entries a build's tags refer to, as the gazetteer answers for them
+    (`book[code]`, `slug`, `path`): gathered from the tag cache, so that the region pages of a
+    build whose tags were all cached need no gazetteer."""
+
+    def __init__(self):
+        self.places = {}
+
+    def add(self, places: dict) -> None:
+        for code, (name, level, parent_code, slug) in places.items():
+            if code not in self.places:
+                self.places[code] = PlaceRecord(code, name, level, parent_code, slug)
+
+    def __getitem__(self, code: str) -> PlaceRecord:
+        return self.places[code]
+
+    def __contains__(self, code) -> bool:
+        return code in self.places
+
+    def slug(self, code: str) -> str:
+        return self.places[code].slug
+
+    def path(self, code: str) -> list:
+        """Places from the province down to `code`."""
+        chain = []
+        place = self.places.get(code)
+        while place is not None:
+            chain.append(place)
+            place = self.places.get(place.parent_code)
+        return chain[::-1]
 
 
 @dataclass
@@ -185,6 +238,20 @@ class RelatedIndex:
                 heapq.heapreplace(best, (key, index))
             else:
                 break  # members are newest first: the rest rank lower still
+
+
+def related_inputs_key(candidates, targets, limit) -> str:
+    """Hash of everything related stories depend on: each candidate's place and topics, date,
+    slug and order, the stories asking, and the limit."""
+    digest = hashlib.sha1(f"{limit}".encode(), usedforsecurity=False)
+    for group in (candidates, targets):
+        digest.update(b"\x1c")
+        for article in group:
+            profile = _profile(article)
+            digest.update(json.dumps([str(article.source_path), article.date.isoformat(), article.slug,
+                                      profile["primary"], profile["county"], profile["city"],
+                                      sorted(profile["topics"])], ensure_ascii=False).encode() + b"\x1d")
+    return digest.hexdigest()
 
 
 def _profile(article) -> dict:
