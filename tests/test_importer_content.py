@@ -50,7 +50,9 @@ def test_reviewed_article_is_ready_to_publish(path, article):
     assert path.parent.name == meta["Date"][:4]
     assert meta["Slug"] == pinyin_slug(meta["Title"]) and path.stem == meta["Slug"]
     for paragraph in article.body.strip().split("\n\n"):
-        if not paragraph.startswith(("#", "*图：", "![")):  # headings, captions, photos
+        # a caption is published only with its photo; one without is a note for the editor
+        assert not paragraph.startswith(("*图：", "▲图：", "图：")), f"{path.name}: caption without a photo"
+        if not paragraph.startswith(("#", "![", "<!-- 待配图：")):  # headings, photos, captions to attach
             assert ends_sentence(paragraph), f"{path.name}: cut-off paragraph “…{paragraph[-15:]}”"
 
 

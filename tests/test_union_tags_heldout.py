@@ -63,6 +63,6 @@ def test_topic_recall_does_not_fall(scores):
 
 
 @pytest.mark.xfail(strict=True, reason="issue 13 goal not met: topic recall 78% on the held-out set; "
-                                       "see /work/notes/tags.md")
+                                       "see plugins/union_tags/README.md")
 def test_topic_recall_goal(scores):
     assert scores.topic_recall >= 0.90
