@@ -30,10 +30,14 @@ READ_PAGE = """() => {
     ms: Number(box.dataset.searchMs),
     computeMs: Number(box.dataset.searchComputeMs),
     status: document.querySelector('[data-search-status]').textContent,
-    results: [...document.querySelectorAll('.search-result')].map(li => ({
-      url: li.querySelector('h2 a').getAttribute('href'),
-      title: li.querySelector('h2').textContent,
+    results: [...document.querySelectorAll('[data-search-list] .search-result')].map(li => ({
+      url: li.querySelector('.search-result__title a').getAttribute('href'),
+      title: li.querySelector('.search-result__title').textContent,
       marks: [...li.querySelectorAll('mark')].map(m => m.textContent),
+    })),
+    related: [...document.querySelectorAll('[data-search-related-list] .search-result')].map(li => ({
+      url: li.querySelector('.search-result__title a').getAttribute('href'),
+      reasons: [...li.querySelectorAll('.search-result__reason')].map(r => r.textContent),
     })),
   };
 }"""
@@ -198,7 +202,7 @@ def sample_queries(texts, count=30, seed=7):
     return queries
 
 
-SNIPPET_MARKS = """() => [...document.querySelectorAll('.search-result')].map(li => ({
+SNIPPET_MARKS = """() => [...document.querySelectorAll('[data-search-list] .search-result')].map(li => ({
   snippet: li.querySelector('.search-result__snippet').textContent,
   marks: [...li.querySelectorAll('.search-result__snippet mark')].map(m => m.textContent),
 }))"""
@@ -228,8 +232,8 @@ def test_browser_and_cli_agree_on_generated_queries(page, search_site, article_t
 # spells 驿站 and 一站 and is itself a word of PINYIN_ARTICLE.
 PINYIN_QUERIES = ["gzjtxs", "aixinyizhan", "KDXG", "ｇｏｎｇｈｕｉ", "yijian", "yizhan", "bangfu 驿站",
                   "gonghui region:台州市"]
-READ_MARKS = """() => [...document.querySelectorAll('.search-result')].map(li => ({
-  title: [...li.querySelectorAll('h2 mark')].map(m => m.textContent),
+READ_MARKS = """() => [...document.querySelectorAll('[data-search-list] .search-result')].map(li => ({
+  title: [...li.querySelectorAll('.search-result__title mark')].map(m => m.textContent),
   snippet: li.querySelector('.search-result__snippet').textContent,
   marks: [...li.querySelectorAll('.search-result__snippet mark')].map(m => m.textContent),
 }))"""
@@ -325,19 +329,32 @@ def test_region_filter_typed_in_the_query(page, search_site, article_texts):
     assert [r["url"] for r in results][:10] == cli_top10(search_site.index, query)
 
 
+def wait_facets(page):
+    page.wait_for_selector('[data-search-facets][data-facets-state="done"]', timeout=10_000)
+
+
+def region_box(page, name):
+    """The region tree's checkbox of the node called `name`."""
+    label = page.locator(".search-facet[data-facet=region] .search-facet__label").filter(
+        has=page.locator(".search-facet__name", has_text=re.compile(f"^{re.escape(name)}$")))
+    assert label.count() == 1, f"{label.count()} region nodes called {name}"
+    return label
+
+
 def test_filter_panel_counts_and_clicks_keep_the_url_and_back_button(page, search_site):
+    """On a phone the panel starts closed; opened, it counts the results under each filter."""
     query = "工会"
+    page.set_viewport_size({"width": 375, "height": 812})
     unfiltered = all_pages(page, search_site, open_search(page, search_site, q=query))
     page.goto(f"{search_site.url}/search.html?q={quote(query)}")
     wait_done(page)
-    mark_stale(page)
+    assert page.evaluate("document.querySelector('[data-search-facets]').open") is False
     page.locator(".search-facets__summary").click()
-    wait_done(page)
+    wait_facets(page)
     region = busiest_region(search_site.catalog)
     regional = in_region(search_site.catalog, region)
     expected = sum(1 for r in unfiltered if r["url"] in regional)
-    box = page.locator(f'.search-facet input[name="region"][value="{region}"]')
-    label = box.locator("xpath=..")
+    label = region_box(page, region)
     assert label.locator(".search-facet__count").text_content() == str(expected)
     years = collections.Counter(a["date"][:4] for a in search_site.catalog
                                 if a["url"].lstrip("/") in {r["url"] for r in unfiltered})
@@ -345,10 +362,13 @@ def test_filter_panel_counts_and_clicks_keep_the_url_and_back_button(page, searc
         year_box = page.locator(f'.search-facet input[name="year"][value="{year}"]')
         assert year_box.locator("xpath=..").locator(".search-facet__count").text_content() == str(count)
 
+    box = label.locator("input")
+    path = box.get_attribute("value")
+    assert path.endswith("›" + region), path
     mark_stale(page)
     box.check()
     filtered = wait_done(page)
-    assert page.evaluate("new URLSearchParams(location.search).getAll('region')") == [region]
+    assert page.evaluate("new URLSearchParams(location.search).getAll('region')") == [path]
     assert filtered["total"] == expected
     assert {site_path(search_site, r["url"]) for r in filtered["results"]} <= regional
 
@@ -459,6 +479,7 @@ def test_first_query_fetches_only_the_pieces_it_needs(page, search_site, query):
             fetched[response.url.split("/search/", 1)[1]] = len(response.body())
 
     page.on("response", on_response)
+    page.set_viewport_size({"width": 375, "height": 812})  # a phone: the filter panel starts closed
     shown = open_search(page, search_site, q=query)
     export_dir = search_site.output / "search"
     manifest = json.loads((export_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -478,8 +499,16 @@ def test_first_query_fetches_only_the_pieces_it_needs(page, search_site, query):
     assert "manifest.json" in fetched
     assert chunks and chunks <= needed, f"fetched chunks a query cannot need: {chunks - needed}"
     assert len(chunks) < len(all_chunks) / 3
-    assert kinds["d"] == len(shown["results"]) and kinds["m"] == 1
+    assert kinds["d"] == len(shown["results"]) + len(shown["related"]) and kinds["m"] >= 1
     assert manifest["facets"] not in fetched, "facets are for filtering and counting only"
+    # concepts: the one shard that may hold each part's name, and no document set unless it names one
+    from union_search.concepts import shard_of
+
+    shards = manifest["concepts"]["shards"]
+    names = {"".join(run for run, _ in query_runs(part)) for part in query.split()}
+    names |= {"".join(run for run, _ in union_text.word_runs(part.lower())) for part in query.split()}
+    assert {n for n in fetched if n.startswith("k/")} <= {shards[shard_of(name, len(shards))] for name in names}
+    assert kinds["s"] == 0 or shown["related"]
     # the char map folds traditional characters of the query and of the highlighted documents
     assert manifest["charmap"] in fetched
 
@@ -545,7 +574,9 @@ def test_hostile_queries_render_as_text(page, search_site, query):
 def test_results_fit_the_screen(page, search_site, width):
     page.set_viewport_size({"width": width, "height": 800})
     open_search(page, search_site, q="工会")
-    page.locator(".search-facets__summary").click()
+    if not page.evaluate("document.querySelector('[data-search-facets]').open"):
+        page.locator(".search-facets__summary").click()
+    wait_facets(page)
     page.wait_for_selector(".search-facet")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"search results scroll sideways by {overflow}px at {width}px"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import union_text
 
+from . import concepts as search_concepts
 from . import export_state
 from . import index as search_index
 from . import scoring
@@ -27,7 +28,7 @@ from .scoring import Q_SCALE
 from .analysis import DocAnalysis
 from .encoding import encode_doc_set, encode_positions, encode_postings
 from .engine import MAX_QUERY_WORD
-from .highlight import SNIPPET_CHARS, SNIPPET_LEAD
+from .highlight import PART_CHARS, PART_LEAD, SNIPPET_CHARS, SNIPPET_LEAD
 from .pinyin import pinyin_table
 from .query import FILTER_NAMES
 from .records import ArticleRecord, facet_values
@@ -377,13 +378,14 @@ def export_index(generation_dir: str, root: str, records: list[ArticleRecord], g
             "title_chars": stats["avg_title_chars"], "body_chars": stats["avg_body_chars"],
         },
         "max_query_word": MAX_QUERY_WORD,
-        "snippet": {"chars": SNIPPET_CHARS, "lead": SNIPPET_LEAD},
+        "snippet": {"chars": SNIPPET_CHARS, "lead": SNIPPET_LEAD, "part_chars": PART_CHARS, "part_lead": PART_LEAD},
         "filters": FILTER_NAMES,
         "pages": pages,
         "docmaps": docmaps,
         "facets": pieces.write_json("f", facets),
         "charmap": pieces.write_json("c", {"map": charmap}),
         "synonyms": pieces.write_json("y", {"groups": [list(g) for g in union_text.synonym_groups()]}),
+        "concepts": search_concepts.write_concepts(ordered, pieces),
     }
     manifest_path = os.path.join(root, MANIFEST)
     previous_names = _manifest_names(manifest_path)
@@ -433,6 +435,7 @@ def _manifest_names(path: str) -> set[str]:
     for _, docmap in manifest.get("docmaps", []):
         names.add(docmap)
         names.update(load(docmap).get("fragments", []))
+    names |= search_concepts.referenced(manifest, load)
     names.discard(None)
     return names
 
@@ -471,7 +474,7 @@ def publish(staging: str, destination: str) -> int:
 
 def _remove_unreferenced(root: str, keep: set[str]) -> int:
     removed = 0
-    for subdir in ("i", "t", "p", "m", "d", "f", "c", "y"):
+    for subdir in ("i", "t", "p", "m", "d", "f", "c", "y", "k", "s"):
         directory = os.path.join(root, subdir)
         if not os.path.isdir(directory):
             continue

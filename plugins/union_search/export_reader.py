@@ -12,6 +12,7 @@ import bisect
 import json
 import os
 
+from .concepts import ConceptReader
 from .encoding import decode_doc_set, decode_positions, decode_postings
 from .export import FORMAT_VERSION
 
@@ -29,6 +30,7 @@ class ExportSource:
         self._pages: dict[str, list] = {}
         self._chunks: dict[str, dict] = {}
         self._facets = None
+        self._concepts = None
 
     # fetching -----------------------------------------------------------
     def _bytes(self, name: str) -> bytes:
@@ -45,6 +47,7 @@ class ExportSource:
         self._chunks = {}
         self._pages = {}
         self._facets = None
+        self._concepts = None
 
     @property
     def bytes_fetched(self) -> int:
@@ -109,16 +112,22 @@ class ExportSource:
             self._facets = self._json(self.manifest["facets"])
         return self._facets
 
-    def facet_docs(self, facet: str, value: str) -> set:
-        """Documents under the facet value equal to `value`; if none is equal, under every value containing it."""
-        values = self.facets().get(facet, [])
-        chosen = [docs for folded, _name, docs in values if folded == value]
-        if not chosen:
-            chosen = [docs for folded, _name, docs in values if value in folded]
-        found: set = set()
-        for docs in chosen:
-            found.update(decode_doc_set(base64.b64decode(docs)))
-        return found
+    def facet_values(self, facet: str) -> list[tuple[str, str]]:
+        """(folded, display) of every value of a facet, in file order."""
+        return [(folded, name) for folded, name, _docs in self.facets().get(facet, [])]
+
+    def value_docs(self, facet: str, folded: str) -> set:
+        """Documents carrying one facet value (engine.filter_docs chooses the values)."""
+        for value, _name, docs in self.facets().get(facet, []):
+            if value == folded:
+                return set(decode_doc_set(base64.b64decode(docs)))
+        return set()
+
+    def concepts_named(self, name: str) -> list:
+        """Topics, regions and columns that `name` (folded) names (concepts.py)."""
+        if self._concepts is None:
+            self._concepts = ConceptReader(self.manifest, self._json, self._bytes)
+        return self._concepts.named(name)
 
     def facet_counts(self, docs, facet: str) -> dict[str, int]:
         """Display value → number of `docs` carrying it (the counts next to filters)."""

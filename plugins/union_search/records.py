@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass
 
 from bs4 import BeautifulSoup
 
+from .concepts import tag_aliases
+
 REGION_SEPARATORS = ("›", ">", "/")
 
 
@@ -21,6 +23,8 @@ class ArticleRecord:
     topics: tuple[str, ...] = ()
     summary: str = ""
     source_path: str = ""
+    column: str = ""  # the story's column label (Column:), a concept (concepts.py)
+    aliases: tuple[tuple[str, str, str], ...] = ()  # (facet, value, short name): concepts.tag_aliases
 
     @property
     def year(self) -> str:
@@ -128,6 +132,8 @@ def record_from_article(article, to_text=html_to_text) -> ArticleRecord:
         topics=_names(getattr(article, "topics", None)),
         summary=to_text(str(getattr(article, "summary", "") or ""))[:200],
         source_path=str(getattr(article, "source_path", "") or ""),
+        column=str(getattr(article, "metadata", {}).get("column", "") or "").strip(),
+        aliases=tag_aliases(getattr(article, "regions", None), getattr(article, "topics", None)),
     )
 
 

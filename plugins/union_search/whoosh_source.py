@@ -83,8 +83,14 @@ class WhooshSource:
     def bigram_positions(self, gram: str, docs) -> dict:
         return self.net.bigram_positions(gram, docs)
 
-    def facet_docs(self, facet: str, value: str) -> set:
-        return self.net.facet_docs(facet, value)
+    def facet_values(self, facet: str) -> list[tuple[str, str]]:
+        return self.net.facet_values(facet)
+
+    def value_docs(self, facet: str, folded: str) -> set:
+        return self.net.value_docs(facet, folded)
+
+    def concepts_named(self, name: str) -> list:
+        return self.net.concepts_named(name)
 
     def sort_fields(self, doc) -> tuple[str, str]:
         return "", f"{doc:012d}"  # export ids are already in (date desc, URL asc) order
