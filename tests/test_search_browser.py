@@ -43,23 +43,6 @@ READ_PAGE = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def article_texts(browser, search_site):
-    """url (site-relative, as the search returns it) → folded visible title + body text."""
-    context = browser.new_context()
-    page = context.new_page()
-    texts = {}
-    for article in search_site.catalog:
-        page.goto(search_site.url + article["url"])
-        text = page.evaluate(
-            "() => document.querySelector('#article-title').innerText + '\\n'"
-            " + document.querySelector('.article__body').innerText")
-        texts[article["url"].lstrip("/")] = union_text.fold(text)
-    context.close()
-    assert len(texts) >= 20, "the seed site should have its ~24 articles"
-    return texts
-
-
 # ---------------------------------------------------------------- helpers
 
 def query_runs(query):

@@ -188,7 +188,7 @@ class SearchPage {
       if (error instanceof QueryTooLong) {
         this.status.textContent = `搜索词太长：请用不超过 ${MAX_QUERY_CHARS} 个字的关键词。`;
         this.results.dataset.searchTotal = "0";
-        this.results.dataset.searchRelated = "0";
+        this.results.dataset.searchRelatedTotal = "0";
         this.facetPanel.dataset.facetsState = "done";
         this.finish(started, waitedBefore);
         return;
@@ -229,7 +229,7 @@ class SearchPage {
     this.related.hidden = true;
     this.suggestions.hidden = true;
     this.results.dataset.searchTotal = "0";
-    this.results.dataset.searchRelated = "0";
+    this.results.dataset.searchRelatedTotal = "0";
     this.status.textContent = state.q ? "请输入要搜索的文字（标点和空格会被忽略）。" : "请输入要搜索的词语，例如 工资集体协商、爱心驿站。";
   }
 
@@ -237,7 +237,7 @@ class SearchPage {
     const total = result.hits.length;
     const extra = result.related.length;
     this.results.dataset.searchTotal = String(total);
-    this.results.dataset.searchRelated = String(extra);
+    this.results.dataset.searchRelatedTotal = String(extra);
     const label = !state.q ? "筛选条件" : state.q.includes('"') ? state.q : `“${state.q}”`;
     let text = total
       ? `${label}：找到 ${total} 篇文章` + (state.sort === "date" ? "，按时间排序" : "")
