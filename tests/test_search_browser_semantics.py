@@ -326,3 +326,31 @@ def test_sort_by_date_keeps_the_results_and_orders_them_newest_first(page, searc
     from union_search.cli import run_query
 
     assert [r["url"] for r in run_query(str(search_site.index), "工会", limit=None, sort="date")["results"]] == urls
+
+
+# ---------------------------------------------------------------- escaping
+
+
+HOSTILE_LABEL = '<img src=x onerror="window.__pwned=1">“娘家人”<b>助力</b>疫情防控'
+
+
+def test_reasons_and_partial_pieces_render_as_text(page, search_site):
+    """A column label full of markup (served in place of the real one) shows as text in the reason."""
+    import json
+
+    def hostile_shard(route):
+        shard = json.loads(route.fetch().text())
+        for concept in shard["concepts"]:
+            if concept[0] == "column" and "疫情防控" in concept[1]:
+                concept[1] = HOSTILE_LABEL
+        route.fulfill(body=json.dumps(shard, ensure_ascii=False), content_type="application/json")
+
+    page.route("**/search/k/*.json", hostile_shard)
+    open_search(page, search_site, q="疫情防控")
+    reasons = [r for item in read(page)["relatedHits"] for r in item["reasons"]]
+    assert f"栏目：{HOSTILE_LABEL}" in reasons
+    assert page.locator("[data-search-page] :is(img, b, script)").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    open_search(page, search_site, q="火星")
+    assert page.locator("[data-search-partial] .search-result__why mark").count() >= 1
+    assert page.locator("[data-search-page] :is(img, b, script)").count() == 0
