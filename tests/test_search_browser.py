@@ -527,15 +527,29 @@ def test_back_and_forward_rerun_queries_from_pieces_already_loaded(page, search_
 
 def test_the_page_loads_two_modules_each_once_the_engine_preloaded(page, search_site):
     """search.js imports search-engine.js, which the page also preloads: one request each, both
-    in flight together (a preload under another URL would fetch the engine twice)."""
+    in flight together (a preload under another URL would fetch the engine twice).  On a phone a
+    query with results needs nothing else; the filter panel's module (search-panel.js) loads on a
+    wide screen, after the results, once."""
     scripts = []
     page.on("requestfinished", lambda request: "/js/" in request.url and scripts.append(request.url))
+    page.set_viewport_size({"width": 375, "height": 812})
     assert open_search(page, search_site, q="工会")["total"] > 0
     module, preload = page.evaluate("""() => [
         document.querySelector('script[type="module"]').src,
         document.querySelector('link[rel="modulepreload"]').href]""")
     assert module.endswith("/js/search.js") and preload.endswith("/js/search-engine.js")
     assert sorted(scripts) == sorted([module, preload])
+    page.set_viewport_size({"width": 1366, "height": 900})
+    scripts.clear()
+    open_search(page, search_site, q="工会")
+    page.wait_for_selector('[data-search-facets][data-facets-state="done"]')
+    mark_stale(page)
+    page.fill("#search-q", "帮扶")
+    page.press("#search-q", "Enter")
+    wait_done(page)
+    page.wait_for_selector('[data-search-facets][data-facets-state="done"]')
+    panel = module.replace("/search.js", "/search-panel.js")
+    assert sorted(scripts) == sorted([module, preload, panel]), "each module is fetched once per page load"
     assert page.console_errors == []
 
 

@@ -168,11 +168,20 @@ def covering_bigrams(run: str) -> list[int]:
     return offsets
 
 
+def probe_offsets(run: str, df) -> list[int]:
+    """Offsets of the run's two rarest distinct bigrams (every offset where they occur):
+    checked first, they leave few documents whose common bigrams need positions."""
+    grams = sorted(dict.fromkeys(run[k:k + 2] for k in range(len(run) - 1)), key=lambda g: (df(g), g))[:2]
+    return [k for k in range(len(run) - 1) if run[k:k + 2] in grams]
+
+
 def _net_docs(plan: RunPlan, cache: _Cache, source: Source, already: set) -> set:
     """Documents containing the run as a substring (Ctrl-F truth).
 
     Documents in `already` are matched anyway, so positions are fetched
-    only for the other candidates.
+    only for the other candidates: first of the two rarest bigrams
+    (probe_offsets), then of the covering bigrams not yet checked, for the
+    documents still possible only.
     """
     postings = [cache.unigram(plan.text)] if len(plan.text) == 1 else [cache.bigram(g) for g in plan.grams]
     candidates = set(postings[0])
@@ -184,15 +193,25 @@ def _net_docs(plan: RunPlan, cache: _Cache, source: Source, already: set) -> set
     found = candidates & already
     if not to_check:
         return found
-    offsets = covering_bigrams(plan.text)
-    grams = [plan.text[k : k + 2] for k in offsets]
-    positions = {g: source.bigram_positions(g, to_check) for g in dict.fromkeys(grams)}
-    for doc in to_check:
-        starts = positions[grams[0]].get(doc, ())
-        later = [(k, set(positions[g].get(doc, ()))) for k, g in zip(offsets[1:], grams[1:])]
-        if any(all(start + k in pins for k, pins in later) for start in starts):
-            found.add(doc)
-    return found
+    run = plan.text
+    probe = probe_offsets(run, lambda g: len(cache.bigram(g)))
+    rest = [k for k in covering_bigrams(run) if k not in probe]
+    starts = {doc: None for doc in to_check}  # doc → the run's possible start positions
+    for stage in (probe, rest):
+        if not stage or not starts:
+            continue
+        grams = {run[k:k + 2] for k in stage}
+        positions = {g: source.bigram_positions(g, set(starts)) for g in sorted(grams)}
+        for doc in list(starts):
+            possible = starts[doc]
+            for k in stage:
+                at = {p - k for p in positions[run[k:k + 2]].get(doc, ()) if p >= k}
+                possible = at if possible is None else possible & at
+            if possible:
+                starts[doc] = possible
+            else:
+                del starts[doc]
+    return found | set(starts)
 
 
 def search(source: Source, query: ParsedQuery, sort: str = RELEVANCE) -> list[Hit]:

@@ -726,25 +726,57 @@ function coveringOffsets(length) {
 }
 
 /**
+ * Offsets of the run's two rarest distinct bigrams (every offset where they
+ * occur; engine.py: probe_offsets): checked first, they leave few documents
+ * whose common bigrams need positions.
+ */
+function probeOffsets(runChars, df) {
+  const grams = [];
+  for (let k = 0; k + 1 < runChars.length; k++) {
+    const gram = runChars[k] + runChars[k + 1];
+    if (!grams.includes(gram)) grams.push(gram);
+  }
+  grams.sort((a, b) => (df(a) - df(b)) || compareCodePoints(a, b));
+  const rarest = grams.slice(0, 2);
+  const offsets = [];
+  for (let k = 0; k + 1 < runChars.length; k++) if (rarest.includes(runChars[k] + runChars[k + 1])) offsets.push(k);
+  return offsets;
+}
+
+/**
  * Documents containing the run as a substring (Ctrl-F truth).  Documents in
- * `already` match anyway, so positions are fetched only for the others.
+ * `already` match anyway, so positions are fetched only for the others: first
+ * of the two rarest bigrams, then of the covering bigrams not yet checked, for
+ * the documents still possible only.
  */
 async function netDocs(index, plan, postings, already) {
   const lists = plan.grams.map((g) => postings.get(netKey(g)));
   let candidates = new Set(lists[0].keys());
   for (const list of lists.slice(1)) candidates = new Set([...candidates].filter((d) => list.has(d)));
   if (plan.chars.length <= 2) return candidates;
-  const toCheck = new Set([...candidates].filter((d) => !already.has(d)));
   const found = new Set([...candidates].filter((d) => already.has(d)));
-  if (!toCheck.size) return found;
-  const offsets = coveringOffsets(plan.chars.length);
-  const keys = offsets.map((k) => "b:" + plan.chars[k] + plan.chars[k + 1]);
-  const positions = await index.positions(keys, toCheck);
-  for (const doc of toCheck) {
-    const starts = positions.get(keys[0]).get(doc) || [];
-    const later = offsets.slice(1).map((k, i) => [k, new Set(positions.get(keys[i + 1]).get(doc) || [])]);
-    if (starts.some((start) => later.every(([k, pins]) => pins.has(start + k)))) found.add(doc);
+  const starts = new Map([...candidates].filter((d) => !already.has(d)).map((d) => [d, null]));
+  if (!starts.size) return found;
+  const cs = plan.chars;
+  const gramAt = (k) => cs[k] + cs[k + 1];
+  const probe = probeOffsets(cs, (gram) => postings.get("b:" + gram).size);
+  const rest = coveringOffsets(cs.length).filter((k) => !probe.includes(k));
+  for (const stage of [probe, rest]) {
+    if (!stage.length || !starts.size) continue;
+    const keys = [...new Set(stage.map((k) => "b:" + gramAt(k)))];
+    const positions = await index.positions(keys, new Set(starts.keys()));
+    for (const [doc, before] of [...starts]) {
+      let possible = before;
+      for (const k of stage) {
+        const at = new Set();
+        for (const p of positions.get("b:" + gramAt(k)).get(doc) || []) if (p >= k) at.add(p - k);
+        possible = possible === null ? at : new Set([...possible].filter((p) => at.has(p)));
+      }
+      if (possible.size) starts.set(doc, possible);
+      else starts.delete(doc);
+    }
   }
+  for (const doc of starts.keys()) found.add(doc);
   return found;
 }
 

@@ -4,13 +4,10 @@
  * returns.  Everything untrusted (the query, every indexed string) reaches the
  * page through textContent / text nodes, never as markup.
  */
-import {
-  FACETS, MAX_QUERY_CHARS, Pieces, QueryTooLong, SORTS, compareCodePoints, openIndex, relatedTopics,
-} from "./search-engine.js";
+import { FACETS, MAX_QUERY_CHARS, Pieces, QueryTooLong, SORTS, openIndex } from "./search-engine.js";
 
 const PAGE_SIZE = 10;
-const FACET_LABELS = { region: "地区", topic: "专题", year: "年份" };
-const FACET_SHOWN = 12; // values listed before "show all"
+export const FACET_LABELS = { region: "地区", topic: "专题", year: "年份" };
 // The filter panel starts open where the layout has a side column (search.css: 60rem).
 const WIDE = "(min-width: 60rem)";
 
@@ -28,7 +25,7 @@ function readState(search) {
   return { q: params.get("q") || "", filters, page, sort };
 }
 
-function stateSearch(state) {
+export function stateSearch(state) {
   const params = new URLSearchParams();
   if (state.q) params.set("q", state.q);
   for (const facet of FACETS) for (const value of state.filters.get(facet) || []) params.append(facet, value);
@@ -40,7 +37,7 @@ function stateSearch(state) {
 
 // ---------------------------------------------------------------- rendering helpers
 
-function el(tag, className, text) {
+export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -60,7 +57,7 @@ function appendMarked(parent, text, marks) {
 }
 
 /** 2023-05-01 → 2023年5月1日 (the site's date format); anything else as is. */
-function displayDate(iso) {
+export function displayDate(iso) {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   return match ? `${match[1]}年${Number(match[2])}月${Number(match[3])}日` : iso;
 }
@@ -160,18 +157,20 @@ class SearchPage {
         const page = Math.min(state.page, pages);
         const slice = listed.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
         const suggest = !result.hits.length && query.parts.length > 0;
-        const [shown, partial, latest] = await Promise.all([
+        const [shown, partial, latest, panel] = await Promise.all([
           index.display(slice.map(([, hit]) => hit)),
           suggest ? index.display(result.partial) : [],
           suggest ? index.display(result.latest) : [],
+          suggest ? this.panel() : null,
         ]);
         if (!current()) return;
         const hits = shown.filter((_, i) => slice[i][0] === "hit");
         const related = shown.filter((_, i) => slice[i][0] === "related");
         this.renderResults(state, result, hits, related, page, pages);
-        this.renderSuggestions(state, suggest, partial, latest);
+        if (panel) panel.renderSuggestions(this, state, partial, latest);
+        else { this.suggestions.replaceChildren(); this.suggestions.hidden = true; }
         this.last = { index, state, query, result, counted: false };
-        if (result.counts) this.renderFacets(this.last, result.counts);
+        if (result.counts) this.drawFacets(this.last, Promise.resolve(result.counts));
         else if (this.facetPanel.open) this.countFacets(this.last);
         else {
           this.facetBody.replaceChildren(el("p", "search-facets__hint", "展开后按地区、专题和年份筛选结果。"));
@@ -198,14 +197,27 @@ class SearchPage {
     }
   }
 
+  /** The module drawing the filter panel and the suggestions (search-panel.js), loaded once when needed. */
+  panel() {
+    if (!this.panelModule) {
+      this.panelModule = import("./search-panel.js");
+      this.panelModule.catch(() => { this.panelModule = null; });
+    }
+    return this.panelModule;
+  }
+
   /** Facet counts after the results are on screen (the facets file is not part of a first query). */
-  async countFacets(last) {
+  countFacets(last) {
+    return this.drawFacets(last, last.result.countFacets());
+  }
+
+  async drawFacets(last, counting) {
     last.counted = true;
     this.facetPanel.dataset.facetsState = "loading";
     try {
-      const counts = await last.result.countFacets();
+      const [counts, panel] = await Promise.all([counting, this.panel()]);
       if (this.last !== last) return;
-      this.renderFacets(last, counts);
+      panel.renderFacets(this, last, counts);
     } catch (error) {
       if (this.last !== last) return;
       last.counted = false;
@@ -223,6 +235,7 @@ class SearchPage {
   }
 
   renderEmpty(state) {
+    this.sortBox.closest(".search-toolbar").hidden = true;
     this.list.replaceChildren();
     this.pager.replaceChildren();
     this.facetBody.replaceChildren();
@@ -246,6 +259,7 @@ class SearchPage {
     if (extra) text += `；另有 ${extra} 篇相关文章（按专题、地区或栏目）`;
     if (pages > 1) text += `，第 ${page}/${pages} 页`;
     this.status.textContent = text + "。";
+    this.sortBox.closest(".search-toolbar").hidden = total + extra < 2; // nothing to order
     this.list.replaceChildren(...hits.map((shown) => this.resultItem(shown, "h2")));
     this.list.start = (page - 1) * PAGE_SIZE + 1;
     this.list.hidden = hits.length === 0;
@@ -298,60 +312,6 @@ class SearchPage {
     return item;
   }
 
-  /** When nothing contains the query: 部分匹配, related topics, the latest stories. */
-  renderSuggestions(state, suggest, partial, latest) {
-    if (!suggest) { this.suggestions.replaceChildren(); this.suggestions.hidden = true; return; }
-    const parts = [];
-    if (partial.length) {
-      const section = el("section", "search-suggest search-suggest--partial");
-      section.dataset.searchPartial = "";
-      section.append(el("h2", "search-suggest__title", "部分匹配"),
-        el("p", "search-suggest__note", "以下文章含有搜索词的一部分（分开出现），不是完整匹配："));
-      const list = el("ol", "search-list search-list--partial");
-      list.append(...partial.map((shown) => this.resultItem(shown, "h3")));
-      section.append(list);
-      parts.push(section);
-    }
-    const topics = relatedTopics(partial);
-    if (topics.length) {
-      const section = el("section", "search-suggest search-suggest--topics");
-      section.dataset.searchTopics = "";
-      section.append(el("h2", "search-suggest__title", "相关专题"));
-      const list = el("ul", "search-suggest__chips");
-      for (const topic of topics) {
-        const link = el("a", "search-suggest__chip", topic);
-        link.href = stateSearch({ q: "", filters: new Map([["topic", [topic]]]), page: 1, sort: "date" });
-        const item = el("li");
-        item.append(link);
-        list.append(item);
-      }
-      section.append(list);
-      parts.push(section);
-    }
-    if (latest.length) {
-      const section = el("section", "search-suggest search-suggest--latest");
-      section.dataset.searchLatest = "";
-      section.append(el("h2", "search-suggest__title", state.filters.size ? "所选范围内的最新文章" : "最新文章"));
-      const list = el("ul", "search-suggest__latest");
-      for (const shown of latest) {
-        const item = el("li");
-        const link = el("a", null, shown.title);
-        link.href = new URL(shown.url, this.siteRoot).href;
-        item.append(link);
-        if (shown.date) {
-          const time = el("time", "search-suggest__date", displayDate(shown.date));
-          time.dateTime = shown.date;
-          item.append(" ", time);
-        }
-        list.append(item);
-      }
-      section.append(list);
-      parts.push(section);
-    }
-    this.suggestions.replaceChildren(...parts);
-    this.suggestions.hidden = parts.length === 0;
-  }
-
   pageLink(state, page, text, current) {
     const link = el("a", "search-pager__link", text);
     link.href = stateSearch({ ...state, page });
@@ -373,116 +333,6 @@ class SearchPage {
     for (let p = first; p <= Math.min(pages, first + 4); p++) parts.push(this.pageLink(state, p, String(p), p === page));
     if (page < pages) parts.push(this.pageLink(state, page + 1, "下一页", false));
     this.pager.replaceChildren(...parts);
-  }
-
-  renderFacets(last, counts) {
-    last.counted = true;
-    const groups = [];
-    for (const facet of FACETS) {
-      const fieldset = el("fieldset", "search-facet");
-      fieldset.dataset.facet = facet;
-      fieldset.append(el("legend", "search-facet__legend", FACET_LABELS[facet]));
-      if (facet === "region") {
-        if (!counts.tree.length) continue;
-        fieldset.append(this.regionTree(last, counts.tree, 0));
-        groups.push(fieldset);
-        continue;
-      }
-      const values = counts.get(facet)
-        .map((value) => ({ ...value, by: this.filtersSelecting(last, facet, (v, chosen) => chosen.has(value.folded)) }))
-        .filter((value) => value.count > 0 || value.by.checked);
-      values.sort(facet === "year"
-        ? (a, b) => compareCodePoints(b.name, a.name)
-        : (a, b) => (b.count - a.count) || compareCodePoints(a.name, b.name));
-      if (!values.length) continue;
-      const list = el("ul", "search-facet__list");
-      values.forEach((value, i) => {
-        const item = el("li", "search-facet__item");
-        if (i >= FACET_SHOWN && !value.by.checked) item.hidden = true;
-        item.append(this.facetBox(facet, value.name, value.name, value.count, value.by));
-        list.append(item);
-      });
-      fieldset.append(list);
-      if (values.length > FACET_SHOWN) fieldset.append(this.moreButton(list, values.length));
-      groups.push(fieldset);
-    }
-    if (!groups.length) groups.push(el("p", "search-facets__hint", "没有可用的筛选项。"));
-    this.facetBody.replaceChildren(...groups);
-    this.facetPanel.dataset.facetsState = "done";
-  }
-
-  /**
-   * The filters that select a facet value or region node: {url: the URL's values
-   * (removed when it is unchecked), typed: whether one typed into the query does,
-   * checked}.  `selects(value, chosen)` gets a folded filter value and the folded
-   * facet values it chose.
-   */
-  filtersSelecting(last, facet, selects) {
-    const { index, state, query, result } = last;
-    const url = state.filters.get(facet) || [];
-    const fromUrl = new Set(url.map((v) => index.fold(v)));
-    const chosen = result.selectedBy.get(facet) || new Map();
-    const hit = (v) => selects(v, chosen.get(v) || new Set());
-    const by = {
-      url: url.filter((v) => hit(index.fold(v))),
-      typed: (query.filters.get(facet) || []).some((v) => !fromUrl.has(v) && hit(v)),
-    };
-    by.checked = by.url.length > 0 || by.typed;
-    return by;
-  }
-
-  /** A checkbox for one filter value: checking adds `value` to the URL, unchecking removes the
-   * URL values that select it; one selected only by the query text (region:…) is fixed. */
-  facetBox(facet, value, name, count, by) {
-    const label = el("label", "search-facet__label");
-    const box = el("input");
-    box.type = "checkbox";
-    box.name = facet;
-    box.value = value;
-    box.checked = by.checked;
-    box.disabled = by.checked && !by.url.length;
-    box.addEventListener("change", () => {
-      if (box.checked) this.setFilters(facet, [value], []);
-      else this.setFilters(facet, [], by.url);
-    });
-    label.append(box, el("span", "search-facet__name", name), el("span", "search-facet__count", String(count)));
-    return label;
-  }
-
-  moreButton(list, count) {
-    const more = el("button", "search-facet__more", `显示全部 ${count} 项`);
-    more.type = "button";
-    more.addEventListener("click", () => {
-      for (const item of list.children) item.hidden = false;
-      more.remove();
-    });
-    return more;
-  }
-
-  /**
-   * The region filter: 省 › 市 › 县 as nested lists, each node with its count.  A node is
-   * checked by its own path (region=浙江省›台州市) or by a name or short name that chooses
-   * it (region=温岭); its value in the URL is its path.
-   */
-  regionTree(last, nodes, depth) {
-    const list = el("ul", depth ? "search-tree search-tree--nested" : "search-tree");
-    nodes.forEach((node, i) => {
-      const path = last.index.fold(node.path);
-      const name = last.index.fold(node.name);
-      const by = this.filtersSelecting(last, "region",
-        (v, chosen) => v === path || (!v.includes("›") && chosen.has(name)));
-      const item = el("li", "search-tree__item");
-      if (i >= FACET_SHOWN && !by.checked) item.hidden = true;
-      const box = this.facetBox("region", node.path, node.name, node.count, by);
-      box.title = node.path;
-      item.append(box);
-      if (node.children.length) item.append(this.regionTree(last, node.children, depth + 1));
-      list.append(item);
-    });
-    if (nodes.length <= FACET_SHOWN) return list;
-    const wrap = el("div", "search-tree__more");
-    wrap.append(list, this.moreButton(list, nodes.length));
-    return wrap;
   }
 
   /** Chips for the filters in the URL, each removable (also when the filter panel is closed). */
