@@ -17,7 +17,7 @@ import union_text
 from union_search import concepts
 from union_search.build import build_search, export_path
 from union_search.cli import run_query
-from union_search.engine import DATE, respond, search
+from union_search.engine import DATE, _Cache, plan_run, respond, search, verification_stages
 from union_search.export_reader import ExportSource
 from union_search.facets import region_tree, select_values
 from union_search.highlight import find_marks, make_part_snippet
@@ -262,3 +262,48 @@ def test_a_story_named_by_many_concepts_lists_each_reason_once(source):
     assert len(answer.related[0].reasons) == len(set(answer.related[0].reasons))
     title = source.stored(answer.hits[0].doc)["title"]
     assert [title[s:e] for s, e in find_marks(title, answer.hits[0].highlight_terms)] == ["疫情防控"]
+
+
+def test_verification_stages_check_rare_bigrams_first_and_pin_every_character():
+    df = {"职工": 9995, "工技": 3056, "技能": 9646, "能比": 1304, "比武": 4135}.get
+    assert verification_stages("职工技能比武", df) == [[3, 1], [4], [2], [0]]
+    assert verification_stages("能比武", lambda g: 1) == [[1, 0]]  # ties in code point order: 比 < 能
+    assert verification_stages("驿站驿站", lambda g: 1) == [[1, 0, 2]]  # 站驿, then 驿站 at both offsets
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory):
+    from test_union_search_support import seed_records
+
+    root = tmp_path_factory.mktemp("seed-semantics")
+    records = seed_records()
+    build_search(records, str(root / "index"), str(root / "cache"))
+    return records, ExportSource(export_path(str(root / "index")))
+
+
+def test_runs_find_exactly_the_stories_containing_them(seed_site):
+    """Random pieces of the seed stories, and pieces glued from two stories: a run of several
+    words finds exactly the stories containing it (a one-word run may add synonyms)."""
+    records, export = seed_site
+    rng = random.Random(14)
+    texts = [union_text.fold(r.title + "\n" + r.body) for r in records]
+    runs = [run for text in texts for run, _ in union_text.word_runs(text) if len(run) >= 6]
+    queries = set()
+    while len(queries) < 120:
+        run = rng.choice(runs)
+        start = rng.randrange(len(run) - 3)
+        piece = run[start:start + rng.randint(3, 8)]
+        if rng.random() < 0.3:
+            piece = piece[:2] + rng.choice(runs)[:2]
+        queries.add(piece)
+    several = 0
+    for text in sorted(queries):
+        query = parse_query(text)
+        found = {export.stored(h.doc)["url"] for h in search(export, query)}
+        truth = {r.url for r, t in zip(records, texts) if all(run in t for part in query.parts for run in part.runs)}
+        if all(len(plan_run(run, _Cache(export)).pieces) > 1 for part in query.parts for run in part.runs):
+            several += 1
+            assert found == truth, text
+        else:
+            assert truth <= found, text
+    assert several >= 40

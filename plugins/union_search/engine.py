@@ -160,28 +160,31 @@ def _word_group(plan: RunPlan, index: int, cache: _Cache) -> dict:
     return merged
 
 
-def covering_bigrams(run: str) -> list[int]:
-    """Offsets of bigrams that pin every character: 0, 2, 4, … and the last one."""
-    offsets = list(range(0, len(run) - 1, 2))
-    if offsets[-1] != len(run) - 2:
-        offsets.append(len(run) - 2)
-    return offsets
-
-
-def probe_offsets(run: str, df) -> list[int]:
-    """Offsets of the run's two rarest distinct bigrams (every offset where they occur):
-    checked first, they leave few documents whose common bigrams need positions."""
-    grams = sorted(dict.fromkeys(run[k:k + 2] for k in range(len(run) - 1)), key=lambda g: (df(g), g))[:2]
-    return [k for k in range(len(run) - 1) if run[k:k + 2] in grams]
+def verification_stages(run: str, df) -> list[list[int]]:
+    """Bigram offsets whose positions prove the run, in stages: the two rarest bigrams first,
+    then one more at a time in order of document frequency, until the offsets checked pin every
+    character.  The rare bigrams leave few documents possible, so the common ones (职工, 技能)
+    are fetched for those only, or not at all."""
+    grams = sorted(dict.fromkeys(run[k:k + 2] for k in range(len(run) - 1)), key=lambda g: (df(g), g))
+    stages, pinned = [], set()
+    for i, gram in enumerate(grams):
+        offsets = [k for k in range(len(run) - 1) if run[k:k + 2] == gram]
+        if i == 1:
+            stages[0] += offsets
+        else:
+            stages.append(offsets)
+        pinned.update(c for k in offsets for c in (k, k + 1))
+        if i >= 1 and len(pinned) == len(run):
+            break
+    return stages
 
 
 def _net_docs(plan: RunPlan, cache: _Cache, source: Source, already: set) -> set:
     """Documents containing the run as a substring (Ctrl-F truth).
 
     Documents in `already` are matched anyway, so positions are fetched
-    only for the other candidates: first of the two rarest bigrams
-    (probe_offsets), then of the covering bigrams not yet checked, for the
-    documents still possible only.
+    only for the other candidates, stage by stage (verification_stages), for
+    the documents still possible only.
     """
     postings = [cache.unigram(plan.text)] if len(plan.text) == 1 else [cache.bigram(g) for g in plan.grams]
     candidates = set(postings[0])
@@ -191,15 +194,11 @@ def _net_docs(plan: RunPlan, cache: _Cache, source: Source, already: set) -> set
         return candidates
     to_check = candidates - already
     found = candidates & already
-    if not to_check:
-        return found
     run = plan.text
-    probe = probe_offsets(run, lambda g: len(cache.bigram(g)))
-    rest = [k for k in covering_bigrams(run) if k not in probe]
     starts = {doc: None for doc in to_check}  # doc → the run's possible start positions
-    for stage in (probe, rest):
-        if not stage or not starts:
-            continue
+    for stage in verification_stages(run, lambda g: len(cache.bigram(g))):
+        if not starts:
+            break
         grams = {run[k:k + 2] for k in stage}
         positions = {g: source.bigram_positions(g, set(starts)) for g in sorted(grams)}
         for doc in list(starts):

@@ -717,37 +717,37 @@ function termScore(bm25, idfValue, qSum) {
   return idfValue * tf * (bm25.k1 + 1) / (bm25.k1 + tf);
 }
 
-/** Offsets of the bigrams that pin every character of a run: 0, 2, 4, … and the last one. */
-function coveringOffsets(length) {
-  const offsets = [];
-  for (let k = 0; k < length - 1; k += 2) offsets.push(k);
-  if (offsets[offsets.length - 1] !== length - 2) offsets.push(length - 2);
-  return offsets;
-}
-
 /**
- * Offsets of the run's two rarest distinct bigrams (every offset where they
- * occur; engine.py: probe_offsets): checked first, they leave few documents
- * whose common bigrams need positions.
+ * Bigram offsets whose positions prove the run, in stages (engine.py:
+ * verification_stages): the two rarest bigrams first, then one more at a time
+ * in order of document frequency, until the offsets checked pin every
+ * character.  The common bigrams are then fetched for the few documents still
+ * possible, or not at all.
  */
-function probeOffsets(runChars, df) {
+function verificationStages(runChars, df) {
   const grams = [];
   for (let k = 0; k + 1 < runChars.length; k++) {
     const gram = runChars[k] + runChars[k + 1];
     if (!grams.includes(gram)) grams.push(gram);
   }
   grams.sort((a, b) => (df(a) - df(b)) || compareCodePoints(a, b));
-  const rarest = grams.slice(0, 2);
-  const offsets = [];
-  for (let k = 0; k + 1 < runChars.length; k++) if (rarest.includes(runChars[k] + runChars[k + 1])) offsets.push(k);
-  return offsets;
+  const stages = [];
+  const pinned = new Set();
+  for (let i = 0; i < grams.length; i++) {
+    const offsets = [];
+    for (let k = 0; k + 1 < runChars.length; k++) if (runChars[k] + runChars[k + 1] === grams[i]) offsets.push(k);
+    if (i === 1) stages[0].push(...offsets);
+    else stages.push(offsets);
+    for (const k of offsets) { pinned.add(k); pinned.add(k + 1); }
+    if (i >= 1 && pinned.size === runChars.length) break;
+  }
+  return stages;
 }
 
 /**
  * Documents containing the run as a substring (Ctrl-F truth).  Documents in
- * `already` match anyway, so positions are fetched only for the others: first
- * of the two rarest bigrams, then of the covering bigrams not yet checked, for
- * the documents still possible only.
+ * `already` match anyway, so positions are fetched only for the others, stage
+ * by stage (verificationStages), for the documents still possible only.
  */
 async function netDocs(index, plan, postings, already) {
   const lists = plan.grams.map((g) => postings.get(netKey(g)));
@@ -756,13 +756,10 @@ async function netDocs(index, plan, postings, already) {
   if (plan.chars.length <= 2) return candidates;
   const found = new Set([...candidates].filter((d) => already.has(d)));
   const starts = new Map([...candidates].filter((d) => !already.has(d)).map((d) => [d, null]));
-  if (!starts.size) return found;
   const cs = plan.chars;
   const gramAt = (k) => cs[k] + cs[k + 1];
-  const probe = probeOffsets(cs, (gram) => postings.get("b:" + gram).size);
-  const rest = coveringOffsets(cs.length).filter((k) => !probe.includes(k));
-  for (const stage of [probe, rest]) {
-    if (!stage.length || !starts.size) continue;
+  for (const stage of verificationStages(cs, (gram) => postings.get("b:" + gram).size)) {
+    if (!starts.size) break;
     const keys = [...new Set(stage.map((k) => "b:" + gramAt(k)))];
     const positions = await index.positions(keys, new Set(starts.keys()));
     for (const [doc, before] of [...starts]) {
