@@ -354,3 +354,28 @@ def test_reasons_and_partial_pieces_render_as_text(page, search_site):
     open_search(page, search_site, q="火星")
     assert page.locator("[data-search-partial] .search-result__why mark").count() >= 1
     assert page.locator("[data-search-page] :is(img, b, script)").count() == 0
+
+
+# ---------------------------------------------------------------- tap targets
+
+
+@pytest.mark.parametrize("width, height", [(375, 812), (1366, 900)])
+@pytest.mark.parametrize("params", [{"q": "工会"}, {"q": "火星"}, {"q": "金华", "region": "浙江省"}])
+def test_every_control_of_the_search_page_is_a_24_px_target(page, search_site, width, height, params):
+    """WCAG 2.5.8 on the filter panel (opened), sort control, chips, pager and suggestions."""
+    page.set_viewport_size({"width": width, "height": height})
+    open_search(page, search_site, **params)
+    if not page.evaluate("document.querySelector('[data-search-facets]').open"):
+        page.locator(".search-facets__summary").click()
+    page.wait_for_selector('[data-search-facets][data-facets-state="done"]')
+    small = page.evaluate("""() => {
+      const inText = (el) => el.tagName === 'A' && getComputedStyle(el).display === 'inline'
+        && el.closest('p, li') && el.closest('p, li').textContent.trim() !== el.textContent.trim();
+      return [...document.querySelectorAll('[data-search-page] :is(a[href], button, input, select, summary)')]
+        .filter((el) => el.offsetParent !== null && !inText(el) && !el.closest('.search-result__title'))
+        .map((el) => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
+        .filter(([, r]) => r.width < 24 || r.height < 24)
+        .map(([html, r]) => `${html} ${r.width.toFixed(1)}×${r.height.toFixed(1)}`);
+    }""")
+    assert small == []
+    assert page.locator("[data-search-page] input[type=checkbox]").count() > 0 or params["q"] == "火星"
