@@ -19,6 +19,7 @@ a piece of their own (`s/`), fetched only when the concept is named.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -58,34 +59,34 @@ def tag_aliases(regions, topics) -> tuple[tuple[str, str, str], ...]:
     short form and alias (温岭市 → 温岭), derived by the tagger's own naming rules; the
     level comes from the division code's length.  Tags given as plain strings have none.
     """
-    found: list[tuple[str, str, str]] = []
-
-    def add(facet, value, alias):
-        value, alias = str(value or "").strip(), str(alias or "").strip()
-        if value and alias and alias != value and (facet, value, alias) not in found:
-            found.append((facet, value, alias))
-
+    found: dict[tuple[str, str, str], None] = {}  # insertion-ordered set
     for topic in topics or ():
         if isinstance(topic, dict):
-            add("topic", topic.get("name"), topic.get("short"))
+            name, short = str(topic.get("name") or "").strip(), str(topic.get("short") or "").strip()
+            if name and short and short != name:
+                found[("topic", name, short)] = None
     for region in regions or ():
-        if not isinstance(region, dict):
-            continue
-        names, codes = region.get("path") or (), region.get("path_codes") or ()
-        for name, code in zip(names, codes):
-            level = _REGION_LEVELS.get(len(str(code)))
-            if level:
-                for alias in _region_forms(str(name), level):
-                    add("region", name, alias)
+        if isinstance(region, dict):
+            path, codes = region.get("path") or (), region.get("path_codes") or ()
+            for value, alias in _path_aliases(tuple(map(str, path)), tuple(map(str, codes))):
+                found[("region", value, alias)] = None
     return tuple(found)
 
 
-def _region_forms(name: str, level: str) -> list[str]:
+@functools.lru_cache(maxsize=16384)  # a site names a few hundred places over and over
+def _path_aliases(path: tuple, codes: tuple) -> tuple[tuple[str, str], ...]:
+    """(level name, short form or alias) of every level of a region path."""
     try:
         from union_tags.names import alias_forms, short_forms
     except ImportError:  # the tagging plugin is not installed: no short forms
-        return []
-    return short_forms(name, level) + alias_forms(name, level)
+        return ()
+    found = []
+    for name, code in zip(path, codes):
+        level = _REGION_LEVELS.get(len(code))
+        if level:
+            found += [(name.strip(), alias.strip()) for alias in short_forms(name, level) + alias_forms(name, level)
+                      if alias.strip() and alias.strip() != name.strip()]
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- names
