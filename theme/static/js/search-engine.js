@@ -758,15 +758,15 @@ async function netDocs(index, plan, postings, already) {
   const starts = new Map([...candidates].filter((d) => !already.has(d)).map((d) => [d, null]));
   const cs = plan.chars;
   const gramAt = (k) => cs[k] + cs[k + 1];
-  for (const stage of verificationStages(cs, (gram) => postings.get("b:" + gram).size)) {
+  for (const stage of verificationStages(cs, (gram) => postings.get(netKey(gram)).size)) {
     if (!starts.size) break;
-    const keys = [...new Set(stage.map((k) => "b:" + gramAt(k)))];
+    const keys = [...new Set(stage.map((k) => netKey(gramAt(k))))];
     const positions = await index.positions(keys, new Set(starts.keys()));
     for (const [doc, before] of [...starts]) {
       let possible = before;
       for (const k of stage) {
         const at = new Set();
-        for (const p of positions.get("b:" + gramAt(k)).get(doc) || []) if (p >= k) at.add(p - k);
+        for (const p of positions.get(netKey(gramAt(k))).get(doc) || []) if (p >= k) at.add(p - k);
         possible = possible === null ? at : new Set([...possible].filter((p) => at.has(p)));
       }
       if (possible.size) starts.set(doc, possible);
@@ -777,16 +777,20 @@ async function netDocs(index, plan, postings, already) {
   return found;
 }
 
+/** doc → summed q of query word `i`'s alternatives (or of its character, out of vocabulary). */
+function wordGroup(plan, i, postings) {
+  const alternatives = plan.words[i];
+  if (!alternatives.length) return postings.get(netKey(plan.pieces[i]));
+  const merged = new Map();
+  for (const alt of alternatives) {
+    for (const [doc, q] of postings.get("w:" + alt)) merged.set(doc, (merged.get(doc) || 0) + q);
+  }
+  return merged;
+}
+
 /** doc → {credited, score, terms} for one run. */
 async function evaluateRun(index, plan, phrase, postings) {
-  const groups = plan.words.map((alternatives, i) => {
-    if (!alternatives.length) return postings.get("u:" + plan.pieces[i]);
-    const merged = new Map();
-    for (const alt of alternatives) {
-      for (const [doc, q] of postings.get("w:" + alt)) merged.set(doc, (merged.get(doc) || 0) + q);
-    }
-    return merged;
-  });
+  const groups = plan.words.map((_, i) => wordGroup(plan, i, postings));
   let wordDocs = new Set(groups.length ? groups[0].keys() : []);
   for (const group of groups.slice(1)) wordDocs = new Set([...wordDocs].filter((d) => group.has(d)));
   // A run cut into several words matches only where it is written whole (火星 is not 火 … 星).
@@ -831,12 +835,22 @@ function combine(hits, other, credit) {
   return result;
 }
 
+// Document ids follow (date descending, URL): a smaller id is newer.
+const newer = (a, b) => a.doc - b.doc;
+
+/** Documents newest first, `count` at most, that `keep` keeps. */
+function newestDocs(docCount, count, keep) {
+  const docs = [];
+  for (let doc = 0; doc < docCount && docs.length < count; doc++) if (keep(doc)) docs.push(doc);
+  return docs;
+}
+
 /** Rank hits in place: relevance (whole-word parts, score, newest) or date (newest first). */
 function rank(hits, bm25, sort) {
   const grain = bm25.score_grain;
   for (const hit of hits) hit.rank = Math.floor(hit.score * grain + 0.5);
-  if (sort === "date") hits.sort((a, b) => a.doc - b.doc);
-  else hits.sort((a, b) => (b.credited - a.credited) || (b.rank - a.rank) || (a.doc - b.doc));
+  if (sort === "date") hits.sort(newer);
+  else hits.sort((a, b) => (b.credited - a.credited) || (b.rank - a.rank) || newer(a, b));
   return hits;
 }
 
@@ -873,8 +887,7 @@ async function evaluate(index, query, facets, sort) {
   };
   const empty = { related: [], partial: [], latest: [], passes, selectedBy };
   if (!query.parts.length) {
-    const listed = new Set();
-    for (let doc = 0; doc < index.docCount; doc++) listed.add(doc);
+    const listed = new Set(newestDocs(index.docCount, index.docCount, () => true));
     const hits = [...listed].filter((doc) => passes(doc, null)).map(newHit);
     return { ...empty, hits: rank(hits, index.bm25, sort), listed };
   }
@@ -918,8 +931,7 @@ async function evaluate(index, query, facets, sort) {
   if (hits.length) return { ...empty, hits, related, listed };
   const allowed = (doc) => passes(doc, null);
   const partial = runs.some((run) => chars(run).length > 1) ? partialHits(index, plans, postings, allowed) : [];
-  const latest = [];
-  for (let doc = 0; doc < index.docCount && latest.length < LATEST_LIMIT; doc++) if (allowed(doc)) latest.push(newHit(doc));
+  const latest = newestDocs(index.docCount, LATEST_LIMIT, allowed).map(newHit);
   return { ...empty, hits, related, partial, latest, listed };
 }
 
@@ -978,16 +990,8 @@ function partialHits(index, plans, postings, allowed) {
     plan.pieces.forEach((piece, i) => {
       if (seen.has(piece) || (chars(piece).length === 1 && ASCII.test(piece))) return;
       seen.add(piece);
-      const alternatives = plan.words[i];
-      let group;
-      if (!alternatives.length) group = postings.get("u:" + piece);
-      else {
-        group = new Map();
-        for (const alt of alternatives) {
-          for (const [doc, q] of postings.get("w:" + alt)) group.set(doc, (group.get(doc) || 0) + q);
-        }
-      }
-      const terms = [...new Set([piece, ...alternatives])];
+      const group = wordGroup(plan, i, postings);
+      const terms = [...new Set([piece, ...plan.words[i]])];
       const idfValue = idf(n, group.size);
       for (const [doc, q] of group) {
         if (!allowed(doc)) continue;
