@@ -35,6 +35,7 @@ import pytest
 
 import union_text
 from union_search import export as export_module
+from union_search import export_terms
 from union_search import scoring
 from union_search.build import build_search, export_path
 from union_search.engine import search
@@ -131,11 +132,17 @@ def fine_export(search_site, tmp_path_factory):
     """The seed bulletins exported with tiny pieces, served beside the site's theme (same origin)."""
     root = tmp_path_factory.mktemp("fine-export")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(export_module, "INLINE_MAX", 12)
-        patch.setattr(export_module, "SEGMENT_MAX", 48)
-        patch.setattr(export_module, "CHUNK_TARGET", 700)
-        patch.setattr(export_module, "PAGE_SIZE", 6)
+        patch.setattr(export_terms, "INLINE_MAX", 12)
+        patch.setattr(export_terms, "POSTINGS_PER_SEGMENT", 4)
+        patch.setattr(export_terms, "SEGMENT_MAX", 48)
+        patch.setattr(export_terms, "CHUNK_MIN", 300)
+        patch.setattr(export_terms, "CHUNK_MAX", 700)
+        patch.setattr(export_terms, "CHUNK_CUT", 4)
+        patch.setattr(export_terms, "PAGE_MIN", 2)
+        patch.setattr(export_terms, "PAGE_MAX", 6)
+        patch.setattr(export_terms, "PAGE_CUT", 3)
         patch.setattr(export_module, "DOCMAP_SIZE", 8)
+        patch.setattr(export_module, "HEAD_CHARS", 60)  # most bodies have a rest piece
         build_search(seed_records(), str(root / "index"), str(root / "cache"))
     served = root / "served"
     served.mkdir()
@@ -158,7 +165,7 @@ def structure(export: Export) -> set[str]:
     for _, page in manifest["pages"]:
         for _, chunk in export.json(page)["chunks"]:
             for entry in export.json(chunk)["terms"]:
-                if entry[0].startswith("p:"):
+                if entry[0].endswith(" p"):
                     continue
                 for stream, what in zip(entry[2:4], ("postings", "positions")):
                     if isinstance(stream, dict):
@@ -168,20 +175,24 @@ def structure(export: Export) -> set[str]:
     for values in export.json(manifest["facets"]).values():
         for _, _, docs in values:
             kinds.add("bitmap facet" if base64.b64decode(docs)[0] == 1 else "list facet")
+    for _, docmap in manifest["docmaps"]:
+        for name in export.json(docmap)["fragments"]:
+            kinds.add("body rest" if "rest" in export.json(name) else "whole body")
     return kinds
 
 
 # ---------------------------------------------------------------- generated queries
 
 def corpus(export: Export):
-    """Texts of every document, vocabulary (w:), pinyin (p:) and bigram (b:) keys of the export."""
+    """Texts of every document, vocabulary (w), pinyin (p), bigram (b) and character (u) keys of the export."""
     texts = [export.source.fragment(doc) for doc in range(export.source.doc_count)]
     texts = [d["title"] + "\n" + d["body"] for d in texts]
     keys = {"w": [], "p": [], "b": [], "u": []}
     for _, page in export.manifest["pages"]:
         for _, chunk in export.json(page)["chunks"]:
             for entry in export.json(chunk)["terms"]:
-                keys[entry[0][0]].append(entry[0][2:])
+                term, kind = export_terms.split_key(entry[0])
+                keys[kind].append(term)
     return texts, keys
 
 
@@ -390,7 +401,8 @@ def test_the_exports_cover_every_layout_of_the_format(site_export, fine_export):
     site, fine = structure(site_export), structure(fine_export)
     assert {"inline postings", "inline positions", "bitmap facet", "list facet"} <= site
     assert {"several index pages", "several doc maps", "segmented postings", "segmented positions",
-            "one-segment postings", "inline postings"} <= fine
+            "one-segment postings", "inline postings", "body rest", "whole body"} <= fine
+    assert "body rest" in site  # the real articles are longer than a fragment's head
 
 
 def test_engine_module_equals_the_python_reader_on_generated_queries(page, export):

@@ -15,7 +15,7 @@ import sys
 
 from .engine import search
 from .highlight import find_marks, make_snippet
-from .index import IndexMissing
+from .index import IndexMissing, ensure_current
 from .query import parse_query
 from .export_reader import ExportSource
 from .whoosh_source import WhooshSource
@@ -43,11 +43,13 @@ def run_query(index_dir: str, text: str, limit: int | None = 10, export_dir: str
     instead of Whoosh, exactly as the browser does: a check of parity.
     """
     query = parse_query(text)
+    if not export_dir:
+        ensure_current(index_dir)  # a build's background sync may still be running: wait for it, or catch up
     with (ExportSource(export_dir) if export_dir else WhooshSource(index_dir)) as source:
         hits = search(source, query)
         results = []
         for hit in hits[:limit]:
-            stored = source.stored(hit.doc)
+            stored = source.stored(hit.doc, hit.highlight_terms)
             snippet = make_snippet(stored["body"], hit.highlight_terms)
             results.append({
                 "url": stored["url"],

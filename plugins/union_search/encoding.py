@@ -5,6 +5,8 @@ from __future__ import annotations
 from itertools import chain
 from operator import sub
 
+import numpy as np
+
 _TABLE_LIMIT = 1 << 14
 
 
@@ -130,3 +132,55 @@ def decode_doc_set(data: bytes) -> list[int]:
         raise ValueError(f"unknown document set kind {data[0]}")
     return [index * 8 + bit for index, byte in enumerate(data[1:]) if byte
             for bit in range(8) if byte >> bit & 1]
+
+
+# ---------------------------------------------------------------- the same coding for whole arrays (numpy)
+
+def varint_sizes(values):
+    """Bytes each value of a numpy array of non-negative integers takes as a varint (uint8 array)."""
+    values = np.asarray(values)
+    sizes = np.ones(values.shape, dtype=np.uint8)
+    top = int(values.max()) if values.size else 0
+    for shift in range(7, max(7, top.bit_length()) + 1, 7):
+        sizes += values >= (1 << shift)
+    return sizes
+
+
+def encode_varint_array(values, sizes=None) -> bytes:
+    """encode_varints() for a numpy array: all values' varints, concatenated."""
+    values = np.asarray(values)
+    if values.dtype != np.int64 and values.dtype != np.uint64:
+        values = values.astype(np.int64)
+    if sizes is None:
+        sizes = varint_sizes(values)
+    ends = np.cumsum(sizes, dtype=np.int64)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    index = ends - sizes  # where each value's next byte goes
+    more = sizes > 1
+    out[index] = (values & 0x7F).astype(np.uint8) | (more.view(np.uint8) << 7)
+    while more.any():  # values of 2 bytes or more: compact them and write their next byte
+        values, index, sizes = values[more] >> 7, index[more] + 1, sizes[more] - 1
+        more = sizes > 1
+        out[index] = (values & 0x7F).astype(np.uint8) | (more.view(np.uint8) << 7)
+    return out.tobytes()
+
+
+def varint_size(value: int) -> int:
+    """Bytes one non-negative integer takes as a varint."""
+    return max(1, (value.bit_length() + 6) // 7)
+
+
+def decode_varint_array(data: bytes) -> np.ndarray:
+    """All varints of `data` as an int64 array (decode_varints for a whole stream at once)."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(raw < 0x80)
+    starts = np.empty_like(ends)
+    if len(ends):
+        starts[0] = 0
+        starts[1:] = ends[:-1] + 1
+    values = np.zeros(len(ends), dtype=np.int64)
+    lengths = ends - starts + 1
+    for k in range(int(lengths.max()) if len(lengths) else 0):
+        have = lengths > k
+        values[have] |= (raw[starts[have] + k].astype(np.int64) & 0x7F) << (7 * k)
+    return values

@@ -18,12 +18,15 @@ export const FACETS = ["region", "topic", "year"];
 // Longer queries (a pasted paragraph) would need most of the index: ask for fewer words instead.
 export const MAX_QUERY_CHARS = 64;
 const MAX_IN_FLIGHT = 32; // concurrent piece fetches (see Pieces.limited)
-const FORMAT = 2; // the export format this module reads
+const FORMAT = 3; // the export format this module reads
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const QUOTES = /[“”„‟「」『』＂]/g;
 const TOKEN = /"([^"]*)"?|([^\s":]+):"([^"]*)"?|(\S+)/gu;
-// A run that may be pinyin or initials of vocabulary words (looked up as a p: key).
+// A run that may be pinyin or initials of vocabulary words (looked up as a p key).
 const PINYIN_RUN = /^[a-z]{2,}$/;
+
+/** A term's key: the term, a space, its kind (w word, b bigram, u character, p pinyin). */
+const termKey = (term, kind) => `${term} ${kind}`;
 
 /** Thrown by Index.parse when the query has more than MAX_QUERY_CHARS word characters. */
 export class QueryTooLong extends Error {}
@@ -195,7 +198,8 @@ export class Pieces {
       const init = name === "manifest.json" ? { cache: "no-cache" } : {};
       promise = this.limited(() => this.request(url, init).then((response) => {
         if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-        return kind === "bin" ? response.arrayBuffer().then((b) => new Uint8Array(b)) : response.json();
+        if (kind === "bin") return response.arrayBuffer().then((b) => new Uint8Array(b));
+        return kind === "text" ? response.text() : response.json();
       }));
       promise.catch(() => this.memo.delete(name)); // a failed fetch may be retried by the next query
       this.memo.set(name, promise);
@@ -357,13 +361,13 @@ class Index {
   }
 
   isWord(term) {
-    const entry = this.entry("w:" + term);
+    const entry = this.entry(termKey(term, "w"));
     return Boolean(entry && entry[1] > 0);
   }
 
-  /** The vocabulary words spelled `letters` (p: entry [key, n, [word, …]]; its chunk must be loaded). */
+  /** The vocabulary words spelled `letters` (p entry [key, n, [word, …]]; its chunk must be loaded). */
   pinyinWords(letters) {
-    const entry = this.entry("p:" + letters);
+    const entry = this.entry(termKey(letters, "p"));
     return entry && Array.isArray(entry[2]) ? entry[2].map(String) : [];
   }
 
@@ -441,7 +445,11 @@ class Index {
     return new Set(values.flatMap((value) => selectedValues(this.facetData, facet, value)));
   }
 
-  /** The display fragments of `docs` (docmap first, then one fragment each). */
+  /**
+   * The display fragments of `docs` (docmap first, then one fragment each).  A
+   * fragment holds its body's first characters (`head`); the rest, a piece of
+   * its own, is fetched only when the snippet of a hit needs it (headDecidesSnippet).
+   */
   async fragments(docs) {
     const starts = this.manifest.docmaps.map((d) => d[0]);
     const mapFile = (doc) => {
@@ -462,7 +470,7 @@ class Index {
    * {parts: [{runs, phrase}], filters: Map(facet → folded values), empty}.
    * The char map is fetched only when some query character may be
    * traditional.  Indexed text is folded, so a character inside an indexed
-   * net term (b:xy, u:x) is already in folded form and the char map cannot
+   * net term (bigram, character) is already in folded form and the char map cannot
    * change it: when every run's net terms exist, folding without the char
    * map gives the same query.
    */
@@ -478,8 +486,8 @@ class Index {
     let query = build();
     const runs = query.parts.flatMap((p) => p.runs);
     if (runs.reduce((n, run) => n + chars(run).length, 0) > MAX_QUERY_CHARS) throw new QueryTooLong();
-    // Keys without synonyms first (and p: keys of pinyin runs), in parallel with the synonym
-    // table; then the synonyms' keys and the w: keys of the words the pinyin runs spell.
+    // Keys without synonyms first (and the pinyin keys of pinyin runs), in parallel with the
+    // synonym table; then the synonyms' keys and the keys of the words the pinyin runs spell.
     await Promise.all([this.loadKeys(candidateKeys(this, runs)), this.synonymsReady]);
     await this.loadKeys([...candidateKeys(this, runs), ...spelledKeys(this, runs)]);
     if (this.charMapLoaded) return query;
@@ -520,6 +528,12 @@ class Index {
       this.fragments(hits.map((h) => h.doc)),
       hits.length ? this.loadCharMap() : null,
     ]);
+    const settings = this.manifest.snippet;
+    const bodies = await this.pieces.wait(hits.map((hit, i) => {
+      const { head, rest } = fragments[i];
+      if (!rest || headDecidesSnippet(this.folder, String(head || ""), hit.terms, settings)) return String(head || "");
+      return this.pieces.fetch(rest, "text").then((text) => String(head || "") + text);
+    }));
     return hits.map((hit, i) => {
       const fragment = fragments[i];
       const title = String(fragment.title || "");
@@ -533,7 +547,7 @@ class Index {
         date: String(fragment.date || ""),
         regions: (fragment.regions || []).map(String),
         topics: (fragment.topics || []).map(String),
-        snippet: snippet(this.folder, String(fragment.body || ""), hit.terms, this.manifest.snippet),
+        snippet: snippet(this.folder, bodies[i], hit.terms, settings),
       };
     });
   }
@@ -604,31 +618,31 @@ function netTermsOf(runChars) {
   return seen;
 }
 
-const netKey = (term) => (chars(term).length === 1 ? "u:" : "b:") + term;
+const netKey = (term) => termKey(term, chars(term).length === 1 ? "u" : "b");
 
 /** Every key whose presence or postings the runs may need (before segmentation). */
 function candidateKeys(index, runs) {
   const keys = new Set();
   for (const run of runs) {
     const cs = chars(run);
-    for (const alt of index.expand(run)) keys.add("w:" + alt);
+    for (const alt of index.expand(run)) keys.add(termKey(alt, "w"));
     for (let i = 0; i < cs.length; i++) {
       for (let j = i + 1; j <= Math.min(cs.length, i + index.maxWord); j++) {
         const sub = cs.slice(i, j).join("");
-        for (const alt of index.expand(sub)) keys.add("w:" + alt);
+        for (const alt of index.expand(sub)) keys.add(termKey(alt, "w"));
       }
     }
     for (const gram of netTermsOf(cs)) keys.add(netKey(gram));
-    if (PINYIN_RUN.test(run)) keys.add("p:" + run);
+    if (PINYIN_RUN.test(run)) keys.add(termKey(run, "p"));
   }
   return keys;
 }
 
-/** The w: keys of the words that pinyin runs spell (their p: chunks must be loaded). */
+/** The word keys of the words that pinyin runs spell (their pinyin chunks must be loaded). */
 function spelledKeys(index, runs) {
   const keys = new Set();
   for (const run of runs) {
-    if (PINYIN_RUN.test(run)) for (const word of index.pinyinWords(run)) keys.add("w:" + word);
+    if (PINYIN_RUN.test(run)) for (const word of index.pinyinWords(run)) keys.add(termKey(word, "w"));
   }
   return keys;
 }
@@ -688,7 +702,7 @@ async function netDocs(index, plan, postings, already) {
   const found = new Set([...candidates].filter((d) => already.has(d)));
   if (!toCheck.size) return found;
   const offsets = coveringOffsets(plan.chars.length);
-  const keys = offsets.map((k) => "b:" + plan.chars[k] + plan.chars[k + 1]);
+  const keys = offsets.map((k) => termKey(plan.chars[k] + plan.chars[k + 1], "b"));
   const positions = await index.positions(keys, toCheck);
   for (const doc of toCheck) {
     const starts = positions.get(keys[0]).get(doc) || [];
@@ -701,10 +715,10 @@ async function netDocs(index, plan, postings, already) {
 /** doc → {credited, score, terms} for one run. */
 async function evaluateRun(index, plan, phrase, postings) {
   const groups = plan.words.map((alternatives, i) => {
-    if (!alternatives.length) return postings.get("u:" + plan.pieces[i]);
+    if (!alternatives.length) return postings.get(termKey(plan.pieces[i], "u"));
     const merged = new Map();
     for (const alt of alternatives) {
-      for (const [doc, q] of postings.get("w:" + alt)) merged.set(doc, (merged.get(doc) || 0) + q);
+      for (const [doc, q] of postings.get(termKey(alt, "w"))) merged.set(doc, (merged.get(doc) || 0) + q);
     }
     return merged;
   });
@@ -775,12 +789,12 @@ async function evaluate(index, query, facets) {
     const keys = [];
     for (const plan of plans.values()) {
       plan.words.forEach((alts, i) => {
-        if (!alts.length) keys.push("u:" + plan.pieces[i]);
-        for (const alt of alts) keys.push("w:" + alt);
+        if (!alts.length) keys.push(termKey(plan.pieces[i], "u"));
+        for (const alt of alts) keys.push(termKey(alt, "w"));
       });
       for (const gram of plan.grams) keys.push(netKey(gram));
     }
-    await index.loadKeys(keys); // u: chunks of out-of-vocabulary characters, if any
+    await index.loadKeys(keys); // character chunks of out-of-vocabulary characters, if any
     const postings = await index.postings(keys);
     matched = null;
     for (const part of query.parts) {
@@ -799,7 +813,8 @@ async function evaluate(index, query, facets) {
   const hits = [...matched.values()].filter((hit) => passes(hit.doc, null));
   const grain = index.bm25.score_grain;
   for (const hit of hits) hit.rank = Math.floor(hit.score * grain + 0.5);
-  hits.sort((a, b) => (b.credited - a.credited) || (b.rank - a.rank) || (a.doc - b.doc));
+  // ids run oldest first: among equals the newest (highest id) ranks first
+  hits.sort((a, b) => (b.credited - a.credited) || (b.rank - a.rank) || (b.doc - a.doc));
   return { hits, matched, passes };
 }
 
@@ -851,6 +866,25 @@ function findMarks(folder, text, terms) {
     if (hit) { marks.push([i, i + hit.length]); i += hit.length; } else i += 1;
   }
   return marks;
+}
+
+/**
+ * Whether the snippet of a body can be cut from its first characters (`head`)
+ * alone (export_reader.head_decides_snippet): a mark starting at p is certain
+ * once p plus the longest term is within the head; the snippet needs its first
+ * mark and every mark before its end, strictly inside the head so that it is
+ * cut and ends ("…") exactly as it would be on the whole body.
+ */
+function headDecidesSnippet(folder, head, terms, settings) {
+  const longest = Math.max(0, ...terms.filter(Boolean).map((t) => chars(t).length));
+  const flat = chars(head.replace(/\n/g, " "));
+  if (!longest) return settings.chars < flat.length; // filters only: the snippet is the body's opening
+  const marks = findMarks(folder, flat.join(""), terms);
+  if (!marks.length || marks[0][0] + longest > flat.length) return false;
+  const start = Math.max(0, marks[0][0] - settings.lead);
+  let end = start + settings.chars;
+  for (const [s, e] of marks) if (s < end && end < e) end = e;
+  return end + longest <= flat.length;
 }
 
 /** A window of the body around its first mark (the opening when nothing matches there). */
