@@ -149,25 +149,24 @@ def varint_sizes(values):
 def encode_varint_array(values, sizes=None) -> bytes:
     """encode_varints() for a numpy array: all values' varints, concatenated."""
     values = np.asarray(values)
-    if values.dtype != np.int64 and values.dtype != np.uint64:
-        values = values.astype(np.int64)
     if sizes is None:
         sizes = varint_sizes(values)
     ends = np.cumsum(sizes, dtype=np.int64)
-    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
-    index = ends - sizes  # where each value's next byte goes
-    more = sizes > 1
-    out[index] = (values & 0x7F).astype(np.uint8) | (more.view(np.uint8) << 7)
-    while more.any():  # values of 2 bytes or more: compact them and write their next byte
-        values, index, sizes = values[more] >> 7, index[more] + 1, sizes[more] - 1
-        more = sizes > 1
-        out[index] = (values & 0x7F).astype(np.uint8) | (more.view(np.uint8) << 7)
+    total = int(ends[-1]) if len(ends) else 0
+    starts = (ends - sizes).astype(np.int32 if total < 2**31 else np.int64)  # each value's first byte
+    del ends
+    out = np.empty(total, dtype=np.uint8)
+    longer = sizes > 1
+    out[starts] = (values & 0x7F).astype(np.uint8) | (longer.view(np.uint8) << 7)
+    chosen = np.flatnonzero(longer)  # the values that take another byte
+    byte = 1
+    while len(chosen):
+        more = sizes[chosen] > byte + 1
+        out[starts[chosen] + byte] = ((values[chosen] >> (7 * byte)) & 0x7F).astype(np.uint8) | (
+            more.view(np.uint8) << 7)
+        chosen = chosen[more]
+        byte += 1
     return out.tobytes()
-
-
-def varint_size(value: int) -> int:
-    """Bytes one non-negative integer takes as a varint."""
-    return max(1, (value.bit_length() + 6) // 7)
 
 
 def decode_varint_array(data: bytes) -> np.ndarray:
@@ -184,3 +183,8 @@ def decode_varint_array(data: bytes) -> np.ndarray:
         have = lengths > k
         values[have] |= (raw[starts[have] + k].astype(np.int64) & 0x7F) << (7 * k)
     return values
+
+
+def varint_size(value: int) -> int:
+    """Bytes one non-negative integer takes as a varint."""
+    return max(1, (value.bit_length() + 6) // 7)

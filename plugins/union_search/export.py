@@ -25,9 +25,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+
+import numpy as np
 
 
 import union_text
@@ -41,6 +44,7 @@ from .export_terms import (KIND_LETTER, changed_entries, entry_pieces, full_entr
                            term_key, update_terms, write_terms)
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD
 from .invert import KINDS, Inverter
+from .net import net_arrays
 from .pinyin import pinyin_keys, top_words
 from .query import FILTER_NAMES
 from .records import ArticleRecord, facet_values
@@ -250,9 +254,29 @@ def _averages(docs: list[DocState], previous: tuple | None) -> tuple[float, floa
     return averages
 
 
-def _postings(inverter: Inverter, averages, lens) -> dict:
-    return {kind: inverter.postings(kind, averages[:2] if kind == "words" else averages[2:], lens)
+def _postings(inverter: Inverter, averages, lens, part: int | None = None) -> dict:
+    return {kind: inverter.postings(kind, averages[:2] if kind == "words" else averages[2:], lens, part)
             for kind in KINDS}
+
+
+ROWS_PER_PARTITION = 1_000_000  # characters of text inverted at a time (≈ 100 bytes of memory each)
+BOUNDS_SAMPLE = 256  # articles whose characters choose the partitions' bounds
+
+
+def partition_bounds(ordered: list[ArticleRecord]) -> list[int]:
+    """First code points of the key partitions, so that each holds about ROWS_PER_PARTITION characters
+    (the articles' own characters, sampled, show how the keys spread over code points)."""
+    total = sum(len(r.title) + len(r.body) for r in ordered)
+    count = -(-total // ROWS_PER_PARTITION)
+    if count <= 1:
+        return [0]
+    step = max(1, len(ordered) // BOUNDS_SAMPLE)
+    sample = np.concatenate([net_arrays(r.title + "\n" + r.body)[2] for r in ordered[::step]] or
+                            [np.zeros(0, np.int64)])
+    if not len(sample):
+        return [0]
+    cuts = np.quantile(sample, np.arange(1, count) / count, method="lower").astype(np.int64).tolist()
+    return [0] + sorted(set(c for c in cuts if c > 0))
 
 
 def _rows(postings: dict) -> dict[str, dict[int, tuple]]:
@@ -366,9 +390,15 @@ def write_export(root: str, records: list[ArticleRecord], analysis_of, index_dir
             usable = keep_references = False
     if force_full:
         usable = False
+    spill = None
     if not usable:  # 2b. a full export: every analysis once, into the inverter
         analyses.clear()
-        inverter = Inverter()
+        bounds = partition_bounds(ordered)
+        for stale in os.listdir(index_dir):
+            if stale.startswith(".spill-"):  # left by a killed build
+                shutil.rmtree(os.path.join(index_dir, stale), ignore_errors=True)
+        spill = tempfile.mkdtemp(prefix=".spill-", dir=index_dir) if len(bounds) > 1 else None
+        inverter = Inverter(bounds, spill)
         for i, record in enumerate(ordered):
             analysis = analysis_of(record)
             actual = lengths_of(analysis)
@@ -376,6 +406,7 @@ def write_export(root: str, records: list[ArticleRecord], analysis_of, index_dir
                 docs[i].lens = actual  # a full export ranks with the true lengths again
             docs[i].actual = actual
             inverter.add(i, analysis, record.title, record.body)
+        inverter.finish()
         if not keep_references:
             averages = _averages(docs, None)
 
@@ -409,19 +440,31 @@ def write_export(root: str, records: list[ArticleRecord], analysis_of, index_dir
         state.segment_refs = refs
         dead_chunks = rescanned - pieces.names
     else:
-        postings = _postings(inverter, averages, {i: d.lens for i, d in enumerate(docs)})
-        del inverter
-        words, chars = postings["words"], postings["unigrams"]
-        word_df = dict(zip(words.keys, words.doc_freqs().tolist()))
-        char_df = dict(zip(chars.keys, chars.doc_freqs().tolist()))
-        pinyin_map: dict[str, list[str]] = {}
-        for word in word_df:
-            for key in pinyin_keys(word):
-                pinyin_map.setdefault(key, []).append(word)
-        pinyin = {key: top_words(listed, word_df) for key, listed in pinyin_map.items()}
-        pages, terms = write_terms(full_entries(postings, pinyin, pieces), pieces)
+        try:
+            word_df = inverter.words_df()
+            pinyin_map: dict[str, list[str]] = {}
+            for word in word_df:
+                for key in pinyin_keys(word):
+                    pinyin_map.setdefault(key, []).append(word)
+            pinyin = {key: top_words(listed, word_df) for key, listed in pinyin_map.items()}
+            char_df: dict[str, int] = {}
+            lens = {i: d.lens for i, d in enumerate(docs)}
+
+            def entries():  # one partition of the keys at a time: bounded memory
+                for part in inverter.partitions:
+                    postings = _postings(inverter, averages, lens, part)
+                    chars = postings["unigrams"]
+                    char_df.update(zip(chars.keys, chars.doc_freqs().tolist()))
+                    mine = {key: words for key, words in pinyin.items()
+                            if int(inverter.partition_of(np.array([ord(key[0])]))[0]) == part}
+                    yield from full_entries(postings, mine, pieces)
+
+            pages, terms = write_terms(entries(), pieces)
+        finally:
+            if spill:
+                shutil.rmtree(spill, ignore_errors=True)
         report.terms_rewritten = terms
-        del postings
+        del inverter
         state = ExportState(code, analyzer, root, "", averages, docs, word_df, char_df, pinyin_map,
                             pieces.segment_refs)
         dead_segments = dead_chunks = None  # everything not written or kept now

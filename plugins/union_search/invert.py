@@ -16,13 +16,15 @@ a term's stream is a slice of that buffer.
 
 from __future__ import annotations
 
+import os
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import scoring
 from .encoding import encode_varint_array, varint_size, varint_sizes
-from .net import bigram_text, net_arrays
+from .net import CODE_SHIFT, bigram_text, net_arrays
 
 KINDS = ("words", "unigrams", "bigrams")
 PREFIX = {"words": "w:", "unigrams": "u:", "bigrams": "b:"}
@@ -117,78 +119,219 @@ def varint_bytes(value: int) -> bytes:
     return encode_varint_array(np.array([value], dtype=np.int64))
 
 
-class _WordRows:
-    """Word rows, one (document, field) dict at a time: term ids and frequencies."""
+class _RowStore:
+    """Rows of one (partition, kind), appended as columns; in memory, or in a file once big.
 
-    def __init__(self):
-        self.vocab: dict[str, int] = {}  # term → id, ids in insertion order
-        self.ids: list[np.ndarray] = []
-        self.tfs: list[np.ndarray] = []
-        self.blocks: list[tuple[int, int, int]] = []  # (doc, field, rows)
+    A partition's rows are read back whole (rows()), once, when it is inverted.
+    """
 
-    def add(self, doc: int, field: int, mapping: dict) -> None:
-        if not mapping:
+    FLUSH_BYTES = 16 << 20
+
+    def __init__(self, columns: tuple[str, ...], dtypes: tuple, spill_path: str | None):
+        self.columns, self.dtypes, self.spill_path = columns, dtypes, spill_path
+        self.pending: list[tuple] = []
+        self.pending_bytes = 0
+        self.flushed = 0  # rows written to the spill file
+
+    def append(self, *arrays) -> None:
+        if len(arrays[0]):
+            self.pending.append(arrays)
+            self.pending_bytes += sum(a.nbytes for a in arrays)
+            if self.spill_path and self.pending_bytes >= self.FLUSH_BYTES:
+                self.flush()
+
+    def flush(self) -> None:
+        if not self.pending or not self.spill_path:
             return
-        vocab = self.vocab
-        new = mapping.keys() - vocab.keys()
-        if new:
-            vocab.update(zip(new, range(len(vocab), len(vocab) + len(new))))
-        n = len(mapping)
-        self.ids.append(np.fromiter(map(vocab.__getitem__, mapping), np.int64, n))
-        self.tfs.append(np.fromiter(mapping.values(), np.int64, n))
-        self.blocks.append((doc, field, n))
+        with open(self.spill_path, "ab") as out:
+            out.write(self._table().tobytes())
+        self.flushed += sum(len(arrays[0]) for arrays in self.pending)
+        self.pending, self.pending_bytes = [], 0
+
+    def _table(self) -> np.ndarray:
+        """The pending rows as one record array (each column concatenated once)."""
+        dtype = np.dtype(list(zip(self.columns, self.dtypes)))
+        table = np.empty(sum(len(arrays[0]) for arrays in self.pending), dtype=dtype)
+        for c, name in enumerate(self.columns):
+            table[name] = np.concatenate([arrays[c] for arrays in self.pending]) if self.pending else []
+        return table
+
+    def rows(self) -> tuple:
+        dtype = np.dtype(list(zip(self.columns, self.dtypes)))
+        parts = []
+        if self.flushed:
+            parts.append(np.fromfile(self.spill_path, dtype=dtype))
+        if self.pending:
+            parts.append(self._table())
+        self.pending = []
+        table = np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else np.zeros(0, dtype=dtype)
+        return tuple(np.ascontiguousarray(table[c]) for c in self.columns)
+
+
+# Rows per kind: words (one row per document, field and word), characters (per document, field and
+# character), bigrams (one row per occurrence: its position).
+_COLUMNS = {
+    "words": (("term", "doc", "field", "tf"), (np.int32, np.int32, np.int8, np.int32)),
+    "unigrams": (("term", "doc", "field", "tf"), (np.int32, np.int32, np.int8, np.int32)),
+    "bigrams": (("term", "doc", "position"), (np.int64, np.int32, np.int32)),
+}
 
 
 class Inverter:
-    """Collects articles (add) and inverts them (postings)."""
+    """Collects articles (add) and inverts them (postings), one partition of the keys at a time.
 
-    def __init__(self):
-        self.words = _WordRows()
+    A partition holds the terms whose first character lies in a range of code
+    points (`bounds`: the first code point of each partition), so partitions
+    follow the keys' order and a big collection is inverted a slice at a time
+    (rows beyond a few megabytes wait in files under `spill_dir`).
+    """
+
+    def __init__(self, bounds: list[int] | None = None, spill_dir: str | None = None):
+        self.bounds = np.array(bounds or [0], dtype=np.int64)
+        self.spill_dir = spill_dir
+        self.vocab: dict[str, int] = {}  # word → id, ids in insertion order
+        self.word_part = array("l")  # word id → partition
+        self.word_df = np.zeros(1024, dtype=np.int64)  # word id → documents holding it (grown by doubling)
         self.lengths: dict[int, tuple[int, int, int, int]] = {}  # doc → title/body words, title/body chars
-        # per document: (doc, title chars, bigram codes, bigram offsets, char codes, title bigrams)
-        self.net: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray, int]] = []
+        self.title_ends: dict[int, int] = {}  # doc → where its body starts in the combined text
+        self.stores: dict[tuple[int, str], _RowStore] = {}
+        self._word_keys: list[str] | None = None  # the vocabulary in key order, once adding is over
+        self._factors: dict = {}  # length normalisation per document, for the last (kind, averages, lens)
+
+    @property
+    def partitions(self) -> range:
+        return range(len(self.bounds))
+
+    def partition_of(self, first_code_points: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.bounds, first_code_points, side="right") - 1
+
+    PENDING_LIMIT = 32 << 20  # bytes of rows kept in memory across all partitions before spilling
+
+    def _spill_if_needed(self) -> None:
+        if self.spill_dir and sum(store.pending_bytes for store in self.stores.values()) > self.PENDING_LIMIT:
+            for store in self.stores.values():
+                store.flush()
+
+    def _store(self, part: int, kind: str) -> _RowStore:
+        store = self.stores.get((part, kind))
+        if store is None:
+            columns, dtypes = _COLUMNS[kind]
+            path = (os.path.join(self.spill_dir, f"{part}-{kind}.rows")
+                    if self.spill_dir and len(self.bounds) > 1 else None)
+            store = self.stores[(part, kind)] = _RowStore(columns, dtypes, path)
+        return store
+
+    def _append(self, kind: str, parts: np.ndarray, *columns) -> None:
+        if len(self.bounds) == 1:
+            self._store(0, kind).append(*columns)
+            return
+        order = np.argsort(parts, kind="stable")
+        counts = np.bincount(parts, minlength=len(self.bounds))
+        ends = np.cumsum(counts)
+        for part in np.flatnonzero(counts).tolist():
+            chosen = order[ends[part] - counts[part] : ends[part]]
+            self._store(part, kind).append(*(c[chosen] for c in columns))
 
     def add(self, doc: int, analysis, title: str, body: str) -> None:
         """One article: its analysis (the words) and its title and body text (the net)."""
         t, b = analysis.title, analysis.body
         self.lengths[doc] = (t.word_len, b.word_len, t.char_len, b.char_len)
-        self.words.add(doc, 0, t.words)
-        self.words.add(doc, 1, b.words)
+        self.title_ends[doc] = len(title) + 1
+        ids, fields, tfs = [], [], []
+        for field, mapping in ((0, t.words), (1, b.words)):
+            if not mapping:
+                continue
+            new = mapping.keys() - self.vocab.keys()
+            if new:
+                start = len(self.vocab)
+                self.vocab.update(zip(new, range(start, start + len(new))))
+                self.word_part.extend(self.partition_of(np.fromiter((ord(w[0]) for w in new), np.int64,
+                                                                    len(new))).tolist())
+            ids.append(np.fromiter(map(self.vocab.__getitem__, mapping), np.int64, len(mapping)))
+            tfs.append(np.fromiter(mapping.values(), np.int64, len(mapping)))
+            fields.append(np.full(len(mapping), field, dtype=np.int64))
+        if ids:
+            ids, fields, tfs = np.concatenate(ids), np.concatenate(fields), np.concatenate(tfs)
+            while len(self.word_df) < len(self.vocab):
+                self.word_df = np.concatenate((self.word_df, np.zeros(len(self.word_df), np.int64)))
+            self.word_df[np.unique(ids)] += 1
+            parts = (np.frombuffer(self.word_part, dtype=np.int64)[ids] if len(self.bounds) > 1 else None)
+            self._append("words", parts, ids, np.full(len(ids), doc), fields, tfs)
         title_codes, title_offsets, title_chars = net_arrays(title)
         body_codes, body_offsets, body_chars = net_arrays(body)
-        shift = len(title) + 1  # body offsets follow the title's in the combined text
-        self.net.append((doc, len(title_chars),
-                         np.concatenate((title_codes, body_codes)),
-                         np.concatenate((title_offsets, body_offsets + shift)),
-                         np.concatenate((title_chars, body_chars)),
-                         len(title_codes)))
+        codes = np.concatenate((title_codes, body_codes))
+        positions = np.concatenate((title_offsets, body_offsets + (len(title) + 1)))  # combined text
+        self._append("bigrams", self.partition_of(codes >> CODE_SHIFT) if len(self.bounds) > 1 else None,
+                     codes, np.full(len(codes), doc), positions)
+        # per character and field (code point · 2 + field): its frequency
+        keys, counts = np.unique(np.concatenate((title_chars * 2, body_chars * 2 + 1)), return_counts=True)
+        self._append("unigrams", self.partition_of(keys >> 1) if len(self.bounds) > 1 else None,
+                     keys >> 1, np.full(len(keys), doc), keys & 1, counts)
+        self._spill_if_needed()
 
-    def postings(self, kind: str, averages: tuple[float, float], lens=None) -> Postings:
-        """Every term of `kind` with its postings; q from each document's lengths and `averages`
-        (the collection's average title and body lengths, in words or characters as the kind counts).
+    def finish(self) -> None:
+        """Every row added: write what waits to the spill files."""
+        for store in self.stores.values():
+            store.flush()
+
+    def words_df(self) -> dict[str, int]:
+        """Word → number of documents holding it (known before any partition is inverted)."""
+        df = self.word_df.tolist()
+        return {word: df[i] for word, i in self.vocab.items()}
+
+    def _word_ranks(self) -> np.ndarray:
+        """Word id → rank of the word in key order (self._word_keys)."""
+        self._word_keys = sorted(self.vocab)
+        rank = np.empty(len(self._word_keys), dtype=np.int64)
+        rank[np.fromiter(map(self.vocab.__getitem__, self._word_keys), np.int64, len(rank))] = np.arange(len(rank))
+        self._rank = rank
+        return rank
+
+    def postings(self, kind: str, averages: tuple[float, float], lens=None, part: int | None = None) -> Postings:
+        """The terms of `kind` (in partition `part`, or all) with their postings; q from each
+        document's lengths and `averages` (the collection's average title and body lengths, in words
+        or characters as the kind counts).
 
         `lens` (doc → title/body words, title/body characters) overrides the lengths the analyses
         gave: the reference lengths an edited article keeps (export.py)."""
-        if kind == "words":
-            keys, terms, docs, fields, tfs = self._word_rows()
-            order = np.lexsort((fields, docs, terms))
-            terms, docs, fields, tfs = terms[order], docs[order], fields[order], tfs[order]
-            positions = None
-        else:
-            terms, docs, fields, positions = self._net_rows(kind == "bigrams")
+        parts = self.partitions if part is None else [part]
+        tables = [self.stores[(p, kind)].rows() for p in parts if (p, kind) in self.stores]
+        columns = len(_COLUMNS[kind][0])
+        rows = [np.concatenate([t[c] for t in tables]) for c in range(columns)] if tables else [
+            np.zeros(0, dtype=d) for d in _COLUMNS[kind][1]]
+        if kind == "bigrams":
+            terms, docs, positions = rows
+            order = np.lexsort((positions, docs, terms))
+            terms, docs, positions = terms[order], docs[order], positions[order]
+            fields = (positions >= self._title_ends(docs)).astype(np.int8)
             tfs = None
+        else:
+            terms, docs, fields, tfs = rows
+            if kind == "words":
+                ranks = self._rank if self._word_keys is not None else self._word_ranks()
+                terms = ranks[terms]
+            order = np.lexsort((fields, docs, terms))
+            terms, docs, fields, tfs = terms[order], docs[order], fields[order], tfs[order].astype(np.int64)
+            positions = None
+        del rows, order
         first = np.ones(len(terms), dtype=bool)
         first[1:] = (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])
         heads = np.flatnonzero(first)
-        in_title = (fields == 0).astype(np.int64) if tfs is None else np.where(fields == 0, tfs, 0)
-        in_body = (fields == 1).astype(np.int64) if tfs is None else np.where(fields == 1, tfs, 0)
-        tf_title = np.add.reduceat(in_title, heads) if len(heads) else in_title[:0]
-        tf_body = np.add.reduceat(in_body, heads) if len(heads) else in_body[:0]
+        del first
+        # per posting, its rows' frequencies in the title and in the body (running sums at its ends)
+        weights = np.ones(len(terms), dtype=np.int32) if tfs is None else tfs.astype(np.int32)
+        in_title = np.concatenate(([0], np.cumsum(np.where(fields == 0, weights, 0), dtype=np.int64)))
+        in_body = np.concatenate(([0], np.cumsum(np.where(fields == 1, weights, 0), dtype=np.int64)))
+        ends = np.append(heads[1:], len(terms))
+        tf_title, tf_body = in_title[ends] - in_title[heads], in_body[ends] - in_body[heads]
+        del in_title, in_body, fields, tfs, weights, ends
         posting_docs = docs[heads].astype(np.int32)
         qs = self._quantize(kind, posting_docs, tf_title, tf_body, averages, lens or self.lengths)
         term_heads = heads[np.flatnonzero(np.diff(terms[heads], prepend=-1))] if len(heads) else heads
-        if kind != "words":
-            values = terms[term_heads].tolist()
+        values = terms[term_heads].tolist()
+        if kind == "words":
+            keys = [self._word_keys[r] for r in values]
+        else:
             keys = [bigram_text(c) for c in values] if kind == "bigrams" else [chr(c) for c in values]
         starts = np.append(np.searchsorted(heads, term_heads), len(heads)).astype(np.int64)
         result = Postings(keys, starts, posting_docs, qs)
@@ -197,47 +340,25 @@ class Inverter:
             result.pos_starts = np.append(heads, len(terms)).astype(np.int64)
         return result
 
-    def _word_rows(self):
-        rows = self.words
-        keys = sorted(rows.vocab)
-        rank = np.empty(len(keys), dtype=np.int64)
-        rank[np.fromiter(map(rows.vocab.__getitem__, keys), np.int64, len(keys))] = np.arange(len(keys))
-        if not rows.blocks:
-            empty = np.zeros(0, dtype=np.int64)
-            return keys, empty, empty, empty, empty
-        sizes = np.array([n for _, _, n in rows.blocks], dtype=np.int64)
-        docs = np.repeat(np.array([d for d, _, _ in rows.blocks], dtype=np.int64), sizes)
-        fields = np.repeat(np.array([f for _, f, _ in rows.blocks], dtype=np.int64), sizes)
-        return keys, rank[np.concatenate(rows.ids)], docs, fields, np.concatenate(rows.tfs)
-
-    def _net_rows(self, bigrams: bool):
-        """One row per occurrence, sorted by (code, doc, offset): code, doc, field[, offset]."""
-        pick, title_pick = (2, 5) if bigrams else (4, 1)
-        codes = [entry[pick] for entry in self.net]
-        sizes = np.array([len(c) for c in codes], dtype=np.int64)
-        codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-        doc_ids = np.array([entry[0] for entry in self.net], dtype=np.int32)
-        docs = np.repeat(doc_ids, sizes)
-        within = np.arange(len(codes), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        fields = (within >= np.repeat(np.array([entry[title_pick] for entry in self.net], dtype=np.int64),
-                                      sizes)).astype(np.int8)
-        del within
-        in_order = bool(np.all(np.diff(doc_ids) > 0)) if len(doc_ids) > 1 else True
-        # rows are in (doc, offset) order when documents came in id order: a stable sort by code suffices
-        order = (np.argsort(codes, kind="stable") if in_order
-                 else np.lexsort((np.arange(len(codes)), docs, codes)))
-        positions = None
-        if bigrams:
-            positions = np.concatenate([entry[3] for entry in self.net])[order] if self.net else None
-        return codes[order], docs[order], fields[order], positions
+    def _title_ends(self, docs: np.ndarray) -> np.ndarray:
+        """Per row, where its document's body begins in the combined text (title length + 1)."""
+        size = max(self.lengths, default=-1) + 1
+        ends = np.zeros(size, dtype=np.int64)
+        for doc, end in self.title_ends.items():
+            ends[doc] = end
+        return ends[docs]
 
     def _quantize(self, kind, docs, tf_title, tf_body, averages, lens) -> np.ndarray:
         """scoring.quantize for every posting: the same float operations, the same order."""
         a, b = (0, 1) if kind == "words" else (2, 3)
-        size = max(self.lengths, default=-1) + 1
-        factors = np.zeros((size, 2), dtype=np.float64)
-        for doc in self.lengths:
-            lengths = lens[doc]
-            factors[doc] = scoring.field_factors(lengths[a], lengths[b], *averages)
+        key = (a, tuple(averages), id(lens))
+        factors = self._factors.get(key)
+        if factors is None:  # per document, once per kind of length (partitions share it)
+            size = max(self.lengths, default=-1) + 1
+            factors = np.zeros((size, 2), dtype=np.float64)
+            for doc in self.lengths:
+                lengths = lens[doc]
+                factors[doc] = scoring.field_factors(lengths[a], lengths[b], *averages)
+            self._factors = {key: factors}
         total = tf_title * factors[docs, 0] + tf_body * factors[docs, 1]
         return np.maximum(1, np.floor(total * scoring.Q_SCALE + 0.5)).astype(np.int32)
