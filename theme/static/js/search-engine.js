@@ -18,6 +18,7 @@ export const FACETS = ["region", "topic", "year"];
 // Longer queries (a pasted paragraph) would need most of the index: ask for fewer words instead.
 export const MAX_QUERY_CHARS = 64;
 const MAX_IN_FLIGHT = 32; // concurrent piece fetches (see Pieces.limited)
+const MAX_DECODED = 4000; // terms whose decoded postings an index keeps (see Index.postings)
 const FORMAT = 3; // the export format this module reads
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const QUOTES = /[“”„‟「」『』＂]/g;
@@ -295,6 +296,7 @@ class Index {
     this.synonymsReady = Promise.resolve();
     this.charMapLoaded = false;
     this.chunks = new Map(); // chunk file → Map(key → entry)
+    this.decoded = new Map(); // key → its postings, Map(doc → q), decoded once (see postings)
     this.facetData = null;
   }
 
@@ -371,19 +373,32 @@ class Index {
     return entry && Array.isArray(entry[2]) ? entry[2].map(String) : [];
   }
 
-  /** Postings of several keys, fetching segmented streams in parallel: Map(key → Map(doc → q)). */
+  /**
+   * Postings of several keys, fetching segmented streams in parallel: Map(key → Map(doc → q)).
+   * A key's postings are decoded once per index and kept (pieces never change; callers only
+   * read the maps), so a query repeated or refined does not decode them again.
+   */
   async postings(keys) {
     const result = new Map();
     const waits = [];
+    if (this.decoded.size > MAX_DECODED) this.decoded.clear(); // a long session: start over
     for (const key of new Set(keys)) {
+      const known = this.decoded.get(key);
+      if (known) { result.set(key, known); continue; }
       const entry = this.entry(key);
       if (!entry) { result.set(key, new Map()); continue; }
       const stream = entry[2];
-      if (typeof stream === "string") { result.set(key, decodePostings(base64Bytes(stream))); continue; }
+      if (typeof stream === "string") {
+        const map = decodePostings(base64Bytes(stream));
+        this.decoded.set(key, map);
+        result.set(key, map);
+        continue;
+      }
       const files = stream.segments.map((s) => s[2]);
       waits.push(Promise.all(files.map((f) => this.pieces.fetch(f, "bin"))).then((parts) => {
         const map = new Map();
         for (const bytes of parts) decodePostings(bytes, map);
+        this.decoded.set(key, map);
         result.set(key, map);
       }));
     }
