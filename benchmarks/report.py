@@ -78,6 +78,10 @@ def _build_table(b: dict) -> list[str]:
     lines.append(f"{'rebuild, CPU time (median s)':<36}{van['rebuild_cpu_median_s']:>12.2f}"
                  f"{ours['rebuild_cpu_median_s']:>12.2f}{b['ratios']['rebuild_cpu']:>8.2f}×")
     lines.append(f"{'peak memory':<36}{_mb(van['peak_mem_bytes']):>12}{_mb(ours['peak_mem_bytes']):>12}")
+    sync = _index_sync(ours)
+    if sync:
+        lines.append(f"{'editors index, in the background':<36}{'':>12}{sync['cpu']:>10.2f} s CPU (median), "
+                     f"ready {sync['after']:.2f} s after the build, peak {_mb(sync['peak'])}")
     loads = van["load_before"] + ours["load_before"]
     lines.append(f"{'runs (cold / rebuild)':<36}{len(van['cold_s'])} / {len(van['rebuild_s'])}"
                  f"   load average before runs {min(loads):.1f}–{max(loads):.1f}")
@@ -88,8 +92,8 @@ def _rest_of_table(result: dict) -> list[str]:
     lines = []
     idx = result["index"]
     lines += ["", f"{'index':<36}{'total':>12}{'gzip':>12}{'largest':>12}{'files':>8}"]
-    for label, key in (("Whoosh (editors)", "whoosh"), ("static export (output/search/)", "export"),
-                       ("Pagefind (output/pagefind/)", "pagefind")):
+    for label, key in (("Whoosh (editors)", "whoosh"), ("editors' side (index + state)", "editors"),
+                       ("static export (output/search/)", "export"), ("Pagefind (output/pagefind/)", "pagefind")):
         size = idx.get(key)
         if size:
             lines.append(f"{label:<36}{_kb(size['bytes']):>12}{_kb(size['gzip_bytes']):>12}"
@@ -176,14 +180,30 @@ def _build_markdown(b: dict) -> list[str]:
            f"| one-article rebuild, CPU time | {van['rebuild_cpu_median_s']:.2f} s | "
            f"{ours['rebuild_cpu_median_s']:.2f} s | {b['ratios']['rebuild_cpu']:.2f}× |",
            f"| peak memory | {_mb(van['peak_mem_bytes'])} | {_mb(ours['peak_mem_bytes'])} | |",
+           *([f"| editors' index, updated in the background after the build (median) | | "
+              f"{_index_sync(ours)['cpu']:.2f} s CPU, ready {_index_sync(ours)['after']:.2f} s after the build, "
+              f"peak {_mb(_index_sync(ours)['peak'])} | |"] if _index_sync(ours) else []),
            f"| error / warning records in logs | {van['log_errors']} / {van['log_warnings']} | "
            f"{ours['log_errors']} / {ours['log_warnings']} | |", ""]
 
 
+def _index_sync(variant: dict) -> dict | None:
+    """Median CPU time, readiness after the build and peak memory of the background index syncs."""
+    import statistics
+
+    runs = [r for r in variant.get("index_sync") or [] if r.get("cpu_seconds") is not None]
+    if not runs:
+        return None
+    return {"cpu": statistics.median(r["cpu_seconds"] for r in runs),
+            "after": statistics.median(r["ready_after_s"] for r in runs),
+            "peak": max(r.get("peak_rss_bytes") or 0 for r in runs)}
+
+
 def _rest_of_markdown(result: dict) -> list[str]:
     out = ["| index | total | gzip | largest file | files |", "| --- | ---: | ---: | ---: | ---: |"]
-    for label, key in (("Whoosh (editors)", "whoosh"), ("static export `output/search/`", "export"),
-                       ("Pagefind `output/pagefind/`", "pagefind")):
+    for label, key in (("Whoosh (editors)", "whoosh"), ("editors' side (`SEARCH_INDEX_PATH`: index and export state)",
+                                                        "editors"),
+                       ("static export `output/search/`", "export"), ("Pagefind `output/pagefind/`", "pagefind")):
         size = result["index"].get(key)
         out.append(f"| {label} | {_kb(size['bytes'])} | {_kb(size['gzip_bytes'])} | "
                    f"{_kb(size['largest_bytes'])} | {size['files']:,} |" if size else f"| {label} | not built | | | |")

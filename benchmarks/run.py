@@ -79,6 +79,8 @@ def _variant_summary(cold: list, rebuilt: list) -> dict:
         "rebuild_median_s": round(statistics.median(r.seconds for r in rebuilt), 3),
         "peak_mem_bytes": max(r.peak_mem_bytes for r in cold + rebuilt),
         "cold_peak_mem_bytes": max(r.peak_mem_bytes for r in cold),
+        # the editors' index, updated in a background process after the build (never waited for)
+        "index_sync": [r.index_sync for r in cold + rebuilt if getattr(r, "index_sync", None)],
     }
 
 
@@ -128,9 +130,11 @@ def _configured_plugins() -> list[str]:
 
 
 def index_sizes(ours: builds.Variant) -> dict:
-    """The Whoosh index generation in use (without the export staged inside it) and the export."""
+    """The Whoosh index generation in use, the editors' side as a whole (every generation and the
+    export state: what SEARCH_INDEX_PATH holds) and the export."""
     whoosh = ours.search_index / "current"
-    return {"whoosh": folder_size(whoosh if whoosh.exists() else ours.search_index, exclude=("export",)),
+    return {"whoosh": folder_size(whoosh if whoosh.exists() else ours.search_index),
+            "editors": folder_size(ours.search_index),
             "export": folder_size(ours.output / "search")}
 
 

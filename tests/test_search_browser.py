@@ -418,6 +418,8 @@ def needed_chunks(export_dir, runs, synonyms):
     """The index pages and term chunks the contract says a query may need (docs/search-export-format.md)."""
     import bisect
 
+    from union_search.export_terms import term_key
+
     manifest = json.loads((export_dir / "manifest.json").read_text(encoding="utf-8"))
 
     def last_at_or_before(rows, key):
@@ -436,14 +438,15 @@ def needed_chunks(export_dir, runs, synonyms):
     for run in runs:
         for i in range(len(run)):
             for j in range(i + 1, min(len(run), i + manifest["max_query_word"]) + 1):
-                keys.update("w:" + alt for alt in synonyms(run[i:j]))
-        keys.update("w:" + alt for alt in synonyms(run))
-        keys.update(["u:" + run] if len(run) == 1 else ["b:" + run[i:i + 2] for i in range(len(run) - 1)])
-        keys.update("u:" + c for c in run)  # out-of-vocabulary characters
-        if re.fullmatch("[a-z]{2,}", run):  # pinyin: the p: key and the words it spells
-            keys.add("p:" + run)
-            spelled = entry("p:" + run)
-            keys.update("w:" + word for word in (spelled[2] if spelled else []))
+                keys.update(term_key(alt, "w") for alt in synonyms(run[i:j]))
+        keys.update(term_key(alt, "w") for alt in synonyms(run))
+        keys.update([term_key(run, "u")] if len(run) == 1 else
+                    [term_key(run[i:i + 2], "b") for i in range(len(run) - 1)])
+        keys.update(term_key(c, "u") for c in run)  # out-of-vocabulary characters
+        if re.fullmatch("[a-z]{2,}", run):  # pinyin: the pinyin key and the words it spells
+            keys.add(term_key(run, "p"))
+            spelled = entry(term_key(run, "p"))
+            keys.update(term_key(word, "w") for word in (spelled[2] if spelled else []))
 
     pages, chunks = set(), set()
     for key in keys:
@@ -483,6 +486,8 @@ def test_first_query_fetches_only_the_pieces_it_needs(page, search_site, query):
     assert chunks and chunks <= needed, f"fetched chunks a query cannot need: {chunks - needed}"
     assert len(chunks) < len(all_chunks) / 3
     assert kinds["d"] == len(shown["results"]) + len(shown["related"]) and kinds["m"] >= 1
+    # a fragment's body rest is fetched only for results whose snippet its head cannot decide
+    assert kinds["r"] <= kinds["d"]
     assert manifest["facets"] not in fetched, "facets are for filtering and counting only"
     # concepts: the one shard that may hold each part's name, and no document set unless it names one
     from union_search.concepts import shard_of

@@ -37,6 +37,7 @@ import pytest
 import union_text
 from union_search import concepts as concepts_module
 from union_search import export as export_module
+from union_search import export_terms
 from union_search import scoring
 from union_search.build import build_search, export_path
 from union_search.engine import DATE, RELEVANCE, related_topics, respond
@@ -142,13 +143,19 @@ def fine_export(search_site, tmp_path_factory):
     """The seed bulletins exported with tiny pieces, served beside the site's theme (same origin)."""
     root = tmp_path_factory.mktemp("fine-export")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(export_module, "INLINE_MAX", 12)
-        patch.setattr(export_module, "SEGMENT_MAX", 48)
-        patch.setattr(export_module, "CHUNK_TARGET", 700)
-        patch.setattr(export_module, "PAGE_SIZE", 6)
+        patch.setattr(export_terms, "INLINE_MAX", 12)
+        patch.setattr(export_terms, "POSTINGS_PER_SEGMENT", 4)
+        patch.setattr(export_terms, "SEGMENT_MAX", 48)
+        patch.setattr(export_terms, "CHUNK_MIN", 300)
+        patch.setattr(export_terms, "CHUNK_MAX", 700)
+        patch.setattr(export_terms, "CHUNK_CUT", 4)
+        patch.setattr(export_terms, "PAGE_MIN", 2)
+        patch.setattr(export_terms, "PAGE_MAX", 6)
+        patch.setattr(export_terms, "PAGE_CUT", 3)
         patch.setattr(export_module, "DOCMAP_SIZE", 8)
         patch.setattr(concepts_module, "SHARD_TARGET", 300)
         patch.setattr(concepts_module, "INLINE_DOCS", 2)
+        patch.setattr(export_module, "HEAD_CHARS", 60)  # most bodies have a rest piece
         build_search(fine_records(), str(root / "index"), str(root / "cache"))
     served = root / "served"
     served.mkdir()
@@ -187,7 +194,7 @@ def structure(export: Export) -> set[str]:
     for _, page in manifest["pages"]:
         for _, chunk in export.json(page)["chunks"]:
             for entry in export.json(chunk)["terms"]:
-                if entry[0].startswith("p:"):
+                if entry[0].endswith(" p"):
                     continue
                 for stream, what in zip(entry[2:4], ("postings", "positions")):
                     if isinstance(stream, dict):
@@ -204,20 +211,24 @@ def structure(export: Export) -> set[str]:
         for kind, _value, ref in export.json(shard)["concepts"]:
             kinds.add(f"{kind} concept")
             kinds.add("concept docs piece" if isinstance(ref, dict) else "inline concept docs")
+    for _, docmap in manifest["docmaps"]:
+        for name in export.json(docmap)["fragments"]:
+            kinds.add("body rest" if "rest" in export.json(name) else "whole body")
     return kinds
 
 
 # ---------------------------------------------------------------- generated queries
 
 def corpus(export: Export):
-    """Texts of every document, vocabulary (w:), pinyin (p:) and bigram (b:) keys of the export."""
+    """Texts of every document, vocabulary (w), pinyin (p), bigram (b) and character (u) keys of the export."""
     texts = [export.source.fragment(doc) for doc in range(export.source.doc_count)]
     texts = [d["title"] + "\n" + d["body"] for d in texts]
     keys = {"w": [], "p": [], "b": [], "u": []}
     for _, page in export.manifest["pages"]:
         for _, chunk in export.json(page)["chunks"]:
             for entry in export.json(chunk)["terms"]:
-                keys[entry[0][0]].append(entry[0][2:])
+                term, kind = export_terms.split_key(entry[0])
+                keys[kind].append(term)
     return texts, keys
 
 
@@ -284,12 +295,25 @@ def generated_queries(export: Export, share: float = 1.0, seed: int = 15) -> lis
                  for f in rng.sample(FACETS, rng.randint(1, 2))]
         return " ".join(filter(None, [rng.choice(["", substring(), rng.choice(han_words)]), *typed]))
 
+    def two_parts():
+        """A substring and a word, most often of the same document (a run of several words matches
+        only where it is written whole: two random pieces rarely meet in one story)."""
+        text = rng.choice(texts)
+        own_runs = [run for run in runs_of(text) if len(run) >= 4]
+        folded = union_text.fold(text)
+        own_words = [w for w in han_words if w in folded]
+        if not own_runs or not own_words or rng.random() < 0.25:
+            return substring() + rng.choice([" ", "  ", "，", "、"]) + rng.choice(han_words)
+        run = rng.choice(own_runs)
+        start = rng.randrange(len(run))
+        return run[start:start + rng.randint(1, 8)] + rng.choice([" ", "  ", "，", "、"]) + rng.choice(own_words)
+
     kinds = {
         "word": lambda: rng.choice(han_words if rng.random() < 0.8 else keys["w"]),
         "substring": lambda: substring(),
         "bigram": lambda: rng.choice(keys["b"]),
         "character": lambda: rng.choice(keys["u"]),
-        "two parts": lambda: substring() + rng.choice([" ", "  ", "，", "、"]) + rng.choice(han_words),
+        "two parts": lambda: two_parts(),
         "written text": lambda: raw_slice(),
         "phrase": lambda: rng.choice(['"{}"', "“{}”", "「{}」", '"{}', "『{}』"]).format(
             rng.choice([substring(2, 10), raw_slice(3, 12).replace('"', "")])),
@@ -505,7 +529,9 @@ def test_the_exports_cover_every_layout_of_the_format(site_export, fine_export):
             "topic concept", "region concept", "column concept"} <= site
     assert {"several index pages", "several doc maps", "segmented postings", "segmented positions",
             "one-segment postings", "inline postings", "several concept shards", "concept docs piece",
-            "inline concept docs", "column concept", "region concept", "topic concept"} <= fine
+            "inline concept docs", "column concept", "region concept", "topic concept",
+            "body rest", "whole body"} <= fine
+    assert "body rest" in site  # the real articles are longer than a fragment's head
 
 
 def test_engine_module_equals_the_python_reader_on_generated_queries(page, export):

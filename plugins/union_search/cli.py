@@ -17,7 +17,7 @@ import sys
 from .engine import RELEVANCE, SORTS, related_topics, respond
 from .facets import region_tree
 from .highlight import find_marks, make_part_snippet, make_snippet
-from .index import IndexMissing
+from .index import IndexMissing, ensure_current
 from .query import parse_query
 from .export_reader import ExportSource
 from .whoosh_source import WhooshSource
@@ -49,6 +49,8 @@ def run_query(index_dir: str, text: str, limit: int | None = 10, export_dir: str
     Whoosh, exactly as the browser does: a check of parity.
     """
     query = parse_query(text)
+    if not export_dir:
+        ensure_current(index_dir)  # a build's background sync may still be running: wait for it, or catch up
     with (ExportSource(export_dir) if export_dir else WhooshSource(index_dir)) as source:
         answer = respond(source, query, sort)
         whole = len(query.parts)
@@ -71,10 +73,11 @@ def run_query(index_dir: str, text: str, limit: int | None = 10, export_dir: str
 
 
 def _result(source, hit, parts: int, partial: bool = False) -> dict:
-    stored = source.stored(hit.doc)
-    if partial:
+    if partial:  # a window around each piece's first occurrence: the whole body
+        stored = source.stored(hit.doc)
         snippet = make_part_snippet(stored["body"], hit.pieces)
-    else:
+    else:  # the body's rest is read only when the snippet needs it
+        stored = source.stored(hit.doc, hit.highlight_terms)
         snippet = make_snippet(stored["body"], hit.highlight_terms)
     result = {
         "url": stored["url"],

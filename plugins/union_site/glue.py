@@ -4,6 +4,7 @@ from pelican.contents import Article, Page
 from pelican.generators import Generator
 
 from union_core.settings import apply_defaults
+from union_text.html_text import article_text
 
 from .catalog import build_catalog, write_catalog
 from .settings import DEFAULTS
@@ -25,7 +26,7 @@ def add_reading_stats(content):
     """
     if not isinstance(content, (Article, Page)) or content._content is None:
         return
-    text = html_to_text(content._content)
+    text = article_text(content).flat()  # parsed once, shared with union_tags and union_search
     content.char_count = count_characters(text)
     content.reading_minutes = reading_minutes(
         content.char_count, content.settings["UNION_READING_CHARS_PER_MINUTE"])

@@ -1,18 +1,18 @@
 """Plain-text views of an article: character count, reading time, meta description."""
 
-import html
 import math
 import re
 
-_TAG = re.compile(r"<[^>]+>")
+from union_text.html_text import html_text
+
 _SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*")
 
 
 def html_to_text(fragment: str) -> str:
-    """Visible text of an HTML fragment, whitespace collapsed."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment or ""))).strip()
+    """Visible text of an HTML fragment on one line, whitespace collapsed (union_text.html_text)."""
+    return html_text(fragment).flat()
 
 
 def count_characters(text: str) -> int:

@@ -13,11 +13,11 @@ from pelican.generators import Generator
 
 from union_core.report import ERROR, Problem, display_path, report
 from union_core.settings import apply_defaults
+from union_text.html_text import article_text
 
 from .cache import CACHE_NAME, TagCache, input_key
 from .gazetteer import load_gazetteer
-from .site import (RelatedIndex, build_region_tree, build_topic_index, credits_of,
-                   html_to_paragraphs, story_title)
+from .site import RelatedIndex, build_region_tree, build_topic_index, credits_of, story_title
 from .tagger import tag_story
 from .settings import DEFAULTS
 from .topics import default_taxonomy
@@ -98,7 +98,7 @@ def apply_tags(article) -> list:
     """Set regions, topics, primary_region(_name), region_breadcrumb; return override errors."""
     meta = article.metadata
     settings = article.settings
-    data, errors = tags_for(story_title(meta, article.title), html_to_paragraphs(article._content),
+    data, errors = tags_for(story_title(meta, article.title), article_text(article).paragraphs(),
                             meta.get("regions"), meta.get("topics"), credits_of(meta))
     gaz = load_gazetteer()
     region_url = settings["UNION_REGION_URL"]

@@ -26,12 +26,16 @@ const MIN_NAME = 2; // concept names have two characters or more
 // Longer queries (a pasted paragraph) would need most of the index: ask for fewer words instead.
 export const MAX_QUERY_CHARS = 64;
 const MAX_IN_FLIGHT = 32; // concurrent piece fetches (see Pieces.limited)
-const FORMAT = 2; // the export format this module reads
+const MAX_DECODED = 4000; // terms whose decoded postings an index keeps (see Index.postings)
+const FORMAT = 3; // the export format this module reads
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const QUOTES = /[“”„‟「」『』＂]/g;
 const TOKEN = /"([^"]*)"?|([^\s":]+):"([^"]*)"?|(\S+)/gu;
-// A run that may be pinyin or initials of vocabulary words (looked up as a p: key).
+// A run that may be pinyin or initials of vocabulary words (looked up as a p key).
 const PINYIN_RUN = /^[a-z]{2,}$/;
+
+/** A term's key: the term, a space, its kind (w word, b bigram, u character, p pinyin). */
+const termKey = (term, kind) => `${term} ${kind}`;
 
 /** Thrown by Index.parse when the query has more than MAX_QUERY_CHARS word characters. */
 export class QueryTooLong extends Error {}
@@ -203,7 +207,8 @@ export class Pieces {
       const init = name === "manifest.json" ? { cache: "no-cache" } : {};
       promise = this.limited(() => this.request(url, init).then((response) => {
         if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-        return kind === "bin" ? response.arrayBuffer().then((b) => new Uint8Array(b)) : response.json();
+        if (kind === "bin") return response.arrayBuffer().then((b) => new Uint8Array(b));
+        return kind === "text" ? response.text() : response.json();
       }));
       promise.catch(() => this.memo.delete(name)); // a failed fetch may be retried by the next query
       this.memo.set(name, promise);
@@ -299,6 +304,7 @@ class Index {
     this.synonymsReady = Promise.resolve();
     this.charMapLoaded = false;
     this.chunks = new Map(); // chunk file → Map(key → entry)
+    this.decoded = new Map(); // key → its postings, Map(doc → q), decoded once (see postings)
     this.facetData = null;
     this.conceptShards = (manifest.concepts && manifest.concepts.shards) || [];
     this.conceptData = new Map(); // shard file → {concepts, names}
@@ -367,29 +373,42 @@ class Index {
   }
 
   isWord(term) {
-    const entry = this.entry("w:" + term);
+    const entry = this.entry(termKey(term, "w"));
     return Boolean(entry && entry[1] > 0);
   }
 
-  /** The vocabulary words spelled `letters` (p: entry [key, n, [word, …]]; its chunk must be loaded). */
+  /** The vocabulary words spelled `letters` (p entry [key, n, [word, …]]; its chunk must be loaded). */
   pinyinWords(letters) {
-    const entry = this.entry("p:" + letters);
+    const entry = this.entry(termKey(letters, "p"));
     return entry && Array.isArray(entry[2]) ? entry[2].map(String) : [];
   }
 
-  /** Postings of several keys, fetching segmented streams in parallel: Map(key → Map(doc → q)). */
+  /**
+   * Postings of several keys, fetching segmented streams in parallel: Map(key → Map(doc → q)).
+   * A key's postings are decoded once per index and kept (pieces never change; callers only
+   * read the maps), so a query repeated or refined does not decode them again.
+   */
   async postings(keys) {
     const result = new Map();
     const waits = [];
+    if (this.decoded.size > MAX_DECODED) this.decoded.clear(); // a long session: start over
     for (const key of new Set(keys)) {
+      const known = this.decoded.get(key);
+      if (known) { result.set(key, known); continue; }
       const entry = this.entry(key);
       if (!entry) { result.set(key, new Map()); continue; }
       const stream = entry[2];
-      if (typeof stream === "string") { result.set(key, decodePostings(base64Bytes(stream))); continue; }
+      if (typeof stream === "string") {
+        const map = decodePostings(base64Bytes(stream));
+        this.decoded.set(key, map);
+        result.set(key, map);
+        continue;
+      }
       const files = stream.segments.map((s) => s[2]);
       waits.push(Promise.all(files.map((f) => this.pieces.fetch(f, "bin"))).then((parts) => {
         const map = new Map();
         for (const bytes of parts) decodePostings(bytes, map);
+        this.decoded.set(key, map);
         result.set(key, map);
       }));
     }
@@ -473,7 +492,11 @@ class Index {
     }));
   }
 
-  /** The display fragments of `docs` (docmap first, then one fragment each). */
+  /**
+   * The display fragments of `docs` (docmap first, then one fragment each).  A
+   * fragment holds its body's first characters (`head`); the rest, a piece of
+   * its own, is fetched only when the snippet of a hit needs it (headDecidesSnippet).
+   */
   async fragments(docs) {
     const starts = this.manifest.docmaps.map((d) => d[0]);
     const mapFile = (doc) => {
@@ -494,7 +517,7 @@ class Index {
    * {parts: [{runs, phrase}], filters: Map(facet → folded values), empty}.
    * The char map is fetched only when some query character may be
    * traditional.  Indexed text is folded, so a character inside an indexed
-   * net term (b:xy, u:x) is already in folded form and the char map cannot
+   * net term (bigram, character) is already in folded form and the char map cannot
    * change it: when every run's net terms exist, folding without the char
    * map gives the same query.
    */
@@ -510,8 +533,9 @@ class Index {
     let query = build();
     const runs = query.parts.flatMap((p) => p.runs);
     if (runs.reduce((n, run) => n + chars(run).length, 0) > MAX_QUERY_CHARS) throw new QueryTooLong();
-    // Keys without synonyms first (and p: keys of pinyin runs), in parallel with the synonym
-    // table; then the synonyms' keys and the w: keys of the words the pinyin runs spell.
+    // Keys without synonyms first (and the pinyin keys of pinyin runs), in parallel with the
+    // synonym table and the concept shards; then the synonyms' keys and the keys of the words
+    // the pinyin runs spell.
     await Promise.all([this.loadKeys(candidateKeys(this, runs)), this.synonymsReady,
       this.loadConceptShards(conceptNames(query))]);
     await this.loadKeys([...candidateKeys(this, runs), ...spelledKeys(this, runs)]);
@@ -566,6 +590,16 @@ class Index {
       this.fragments(hits.map((h) => h.doc)),
       hits.length ? this.loadCharMap() : null,
     ]);
+    const settings = this.manifest.snippet;
+    const bodies = await this.pieces.wait(hits.map((hit, i) => {
+      const { head, rest } = fragments[i];
+      // a partial match's snippet shows each piece's first occurrence: it needs the whole body
+      const partial = hit.pieces && hit.pieces.length;
+      if (!rest || (!partial && headDecidesSnippet(this.folder, String(head || ""), hit.terms, settings))) {
+        return String(head || "");
+      }
+      return this.pieces.fetch(rest, "text").then((text) => String(head || "") + text);
+    }));
     return hits.map((hit, i) => {
       const fragment = fragments[i];
       const title = String(fragment.title || "");
@@ -582,8 +616,8 @@ class Index {
         reasons: hit.reasons || [],
         pieces: (hit.pieces || []).map((terms) => terms[0]),
         snippet: hit.pieces && hit.pieces.length
-          ? partSnippet(this.folder, String(fragment.body || ""), hit.pieces, this.manifest.snippet)
-          : snippet(this.folder, String(fragment.body || ""), hit.terms, this.manifest.snippet),
+          ? partSnippet(this.folder, bodies[i], hit.pieces, settings)
+          : snippet(this.folder, bodies[i], hit.terms, settings),
       };
     });
   }
@@ -654,31 +688,31 @@ function netTermsOf(runChars) {
   return seen;
 }
 
-const netKey = (term) => (chars(term).length === 1 ? "u:" : "b:") + term;
+const netKey = (term) => termKey(term, chars(term).length === 1 ? "u" : "b");
 
 /** Every key whose presence or postings the runs may need (before segmentation). */
 function candidateKeys(index, runs) {
   const keys = new Set();
   for (const run of runs) {
     const cs = chars(run);
-    for (const alt of index.expand(run)) keys.add("w:" + alt);
+    for (const alt of index.expand(run)) keys.add(termKey(alt, "w"));
     for (let i = 0; i < cs.length; i++) {
       for (let j = i + 1; j <= Math.min(cs.length, i + index.maxWord); j++) {
         const sub = cs.slice(i, j).join("");
-        for (const alt of index.expand(sub)) keys.add("w:" + alt);
+        for (const alt of index.expand(sub)) keys.add(termKey(alt, "w"));
       }
     }
     for (const gram of netTermsOf(cs)) keys.add(netKey(gram));
-    if (PINYIN_RUN.test(run)) keys.add("p:" + run);
+    if (PINYIN_RUN.test(run)) keys.add(termKey(run, "p"));
   }
   return keys;
 }
 
-/** The w: keys of the words that pinyin runs spell (their p: chunks must be loaded). */
+/** The word keys of the words that pinyin runs spell (their pinyin chunks must be loaded). */
 function spelledKeys(index, runs) {
   const keys = new Set();
   for (const run of runs) {
-    if (PINYIN_RUN.test(run)) for (const word of index.pinyinWords(run)) keys.add("w:" + word);
+    if (PINYIN_RUN.test(run)) for (const word of index.pinyinWords(run)) keys.add(termKey(word, "w"));
   }
   return keys;
 }
@@ -783,7 +817,7 @@ function wordGroup(plan, i, postings) {
   if (!alternatives.length) return postings.get(netKey(plan.pieces[i]));
   const merged = new Map();
   for (const alt of alternatives) {
-    for (const [doc, q] of postings.get("w:" + alt)) merged.set(doc, (merged.get(doc) || 0) + q);
+    for (const [doc, q] of postings.get(termKey(alt, "w"))) merged.set(doc, (merged.get(doc) || 0) + q);
   }
   return merged;
 }
@@ -835,13 +869,13 @@ function combine(hits, other, credit) {
   return result;
 }
 
-// Document ids follow (date descending, URL): a smaller id is newer.
-const newer = (a, b) => a.doc - b.doc;
+// Document ids run oldest first (date, then URL descending): a higher id is newer.
+const newer = (a, b) => b.doc - a.doc;
 
 /** Documents newest first, `count` at most, that `keep` keeps. */
 function newestDocs(docCount, count, keep) {
   const docs = [];
-  for (let doc = 0; doc < docCount && docs.length < count; doc++) if (keep(doc)) docs.push(doc);
+  for (let doc = docCount - 1; doc >= 0 && docs.length < count; doc--) if (keep(doc)) docs.push(doc);
   return docs;
 }
 
@@ -896,12 +930,12 @@ async function evaluate(index, query, facets, sort) {
   const keys = [];
   for (const plan of plans.values()) {
     plan.words.forEach((alts, i) => {
-      if (!alts.length) keys.push("u:" + plan.pieces[i]);
-      for (const alt of alts) keys.push("w:" + alt);
+      if (!alts.length) keys.push(termKey(plan.pieces[i], "u"));
+      for (const alt of alts) keys.push(termKey(alt, "w"));
     });
     for (const gram of plan.grams) keys.push(netKey(gram));
   }
-  await index.loadKeys(keys); // u: chunks of out-of-vocabulary characters, if any
+  await index.loadKeys(keys); // character chunks of out-of-vocabulary characters, if any
   const postings = await index.postings(keys);
   const perPart = [];
   for (const part of query.parts) {
@@ -1112,6 +1146,25 @@ function findMarks(folder, text, terms) {
     if (hit) { marks.push([i, i + hit.length]); i += hit.length; } else i += 1;
   }
   return marks;
+}
+
+/**
+ * Whether the snippet of a body can be cut from its first characters (`head`)
+ * alone (export_reader.head_decides_snippet): a mark starting at p is certain
+ * once p plus the longest term is within the head; the snippet needs its first
+ * mark and every mark before its end, strictly inside the head so that it is
+ * cut and ends ("…") exactly as it would be on the whole body.
+ */
+function headDecidesSnippet(folder, head, terms, settings) {
+  const longest = Math.max(0, ...terms.filter(Boolean).map((t) => chars(t).length));
+  const flat = chars(head.replace(/\n/g, " "));
+  if (!longest) return settings.chars < flat.length; // filters only: the snippet is the body's opening
+  const marks = findMarks(folder, flat.join(""), terms);
+  if (!marks.length || marks[0][0] + longest > flat.length) return false;
+  const start = Math.max(0, marks[0][0] - settings.lead);
+  let end = start + settings.chars;
+  for (const [s, e] of marks) if (s < end && end < e) end = e;
+  return end + longest <= flat.length;
 }
 
 /** A window of the body around its first mark (the opening when nothing matches there). */
