@@ -39,7 +39,7 @@ help:
 	@echo 'make regenerate           rebuild on every change'
 	@echo 'make publish              production build; fails on any error or warning'
 	@echo 'make import SRC=... [DEST=content/articles] [SOURCE="报名 日期 第N版"]   pages, .docx manuscripts -> draft articles'
-	@echo 'make search Q=... [JSON=1] [LIMIT=n|all]       search the editors index'
+	@echo 'make search Q=... [JSON=1] [LIMIT=n|all] [SORT=date]  search the editors index'
 	@echo 'make tags                 review table of region and topic tags'
 	@echo 'make bench [BENCH_N=1000] [BENCH_ARGS=--ladder] build and search benchmarks'
 	@echo 'make lint                 static checks (ruff, rules in pyproject.toml)'
@@ -88,9 +88,10 @@ import: install
 
 search: export UNION_SEARCH_QUERY := $(value Q)
 search: export UNION_SEARCH_LIMIT := $(value LIMIT)
+search: export UNION_SEARCH_SORT := $(value SORT)
 search: install
-	@test -n "$$UNION_SEARCH_QUERY" || { echo 'usage: make search Q="工资集体协商" [JSON=1] [LIMIT=n|all]'; exit 2; }
-	@$(PYTHON) -m union_search.cli $(if $(JSON),--json,) --limit "$${UNION_SEARCH_LIMIT:-10}" -- "$$UNION_SEARCH_QUERY"
+	@test -n "$$UNION_SEARCH_QUERY" || { echo 'usage: make search Q="工资集体协商" [JSON=1] [LIMIT=n|all] [SORT=date]'; exit 2; }
+	@$(PYTHON) -m union_search.cli $(if $(JSON),--json,) --limit "$${UNION_SEARCH_LIMIT:-10}" --sort "$${UNION_SEARCH_SORT:-relevance}" -- "$$UNION_SEARCH_QUERY"
 
 tags: install
 	$(PYTHON) -m union_tags.review $(INPUTDIR)

@@ -19,6 +19,7 @@ import json
 import re
 import shutil
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +59,7 @@ class Variant:
             "CACHE_CONTENT": True,
             "LOAD_CONTENT_CACHE": load_cache,
             "CHECK_MODIFIED_METHOD": "md5",
-            # union_search keeps its Whoosh index, analysis cache and export staging outside output/
+            # union_search keeps its Whoosh index, export state and analysis cache outside output/
             "SEARCH_INDEX_PATH": str(self.search_index),
             "SEARCH_CACHE_PATH": str(self.work / "search-cache"),
             "UNION_BUILD_REPORT": str(self.work / "build-report.json"),
@@ -145,7 +146,7 @@ def cold_build(variant: Variant, content: Path, logs: Path, run: int) -> RunResu
     label = f"{variant.name} cold build {run}"
     result = run_measured(variant.command(content, load_cache=False),
                           logs / f"{variant.name}-cold-{run}.log", cwd=PROJECT_DIR, label=label)
-    return _checked(result, label)
+    return wait_for_index(variant, _checked(result, label))
 
 
 def rebuild(variant: Variant, content: Path, logs: Path, run: int) -> RunResult:  # noqa: D401
@@ -153,7 +154,29 @@ def rebuild(variant: Variant, content: Path, logs: Path, run: int) -> RunResult:
     label = f"{variant.name} rebuild {run}"
     result = run_measured(variant.command(content, load_cache=True),
                           logs / f"{variant.name}-rebuild-{run}.log", cwd=PROJECT_DIR, label=label)
-    return _checked(result, label)
+    return wait_for_index(variant, _checked(result, label))
+
+
+def wait_for_index(variant: Variant, result: RunResult, timeout: float = 3600) -> RunResult:
+    """Wait for the editors' index the build updates in the background (union_search.sync), so
+    that it never overlaps the next measured build; record what it cost (`index_sync`: its own
+    time, CPU time and peak memory, and how long after the build it was ready)."""
+    status_path = variant.search_index / "sync-status.json"
+    if not status_path.exists():
+        return result
+    started = time.monotonic()
+    while True:
+        try:
+            status = json.loads(status_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            status = {"state": "running"}
+        if status.get("state") != "running" or time.monotonic() - started > timeout:
+            break
+        time.sleep(0.1)
+    result.index_sync = {"state": status.get("state"), "seconds": status.get("seconds"),
+                         "cpu_seconds": status.get("cpu_seconds"), "peak_rss_bytes": status.get("peak_rss_bytes"),
+                         "ready_after_s": round(time.monotonic() - started, 3)}
+    return result
 
 
 def edit_article(path: Path, n: int) -> None:

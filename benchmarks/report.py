@@ -215,6 +215,10 @@ def _build_table(b: dict) -> list[str]:
     first = b["variants"][b["order"][0]]
     lines.append(f"runs per variant (cold / rebuild): {len(first['cold_s'])} / {len(first['rebuild_s'])}; "
                  + load_line(b))
+    sync = _index_sync(b["variants"].get(b.get("full", "full"), {}))
+    if sync:
+        lines.append(f"editors' index, updated in the background after each full build: {sync['cpu']:.2f} s CPU "
+                     f"(median), ready {sync['after']:.2f} s after the build, peak {_mb(sync['peak'])}")
     return lines
 
 
@@ -222,18 +226,14 @@ def _rest_of_table(result: dict) -> list[str]:
     lines = []
     idx = result["index"]
     lines += ["", f"{'index':<36}{'total':>12}{'gzip':>12}{'largest':>12}{'files':>8}"]
-    for label, key in (("Whoosh (editors)", "whoosh"), ("static export (output/search/)", "export"),
-                       ("Pagefind (output/pagefind/)", "pagefind")):
+    for label, key in (("Whoosh (editors)", "whoosh"), ("editors' side (index + state)", "editors"),
+                       ("static export (output/search/)", "export"), ("Pagefind (output/pagefind/)", "pagefind")):
         size = idx.get(key)
         if size:
             lines.append(f"{label:<36}{_kb(size['bytes']):>12}{_kb(size.get('gzip_bytes')):>12}"
                          f"{_kb(size.get('largest_bytes')):>12}{size['files']:>8}")
         else:
             lines.append(f"{label:<36}{'not built':>12}")
-    editors = idx.get("editors")
-    if editors:
-        lines.append(f"{'editors side, all (index + state)':<36}{_kb(editors['bytes']):>12}{'':>12}{'':>12}"
-                     f"{editors['files']:>8}")
     seg = result.get("segmentation")
     if seg:
         line = f"jieba (union_text tokenizer) {seg['jieba_chars_per_s']:,} chars/s"
@@ -313,13 +313,31 @@ def _build_markdown(b: dict) -> list[str]:
                    f"| {v['rebuild_median_s']:.2f} s | {v['rebuild_cpu_median_s']:.2f} s "
                    f"| {_mb(v['peak_mem_bytes'])} | {r['cold']:.2f}× | {r['rebuild']:.2f}× "
                    f"| {r.get('peak_mem', 0):.2f}× | {v['log_errors']} / {v['log_warnings']} |")
+    sync = _index_sync(b["variants"].get(b.get("full", "full"), {}))
+    if sync:
+        out += ["", f"The editors' index is updated in a background process after each full build: "
+                    f"{sync['cpu']:.2f} s CPU (median), ready {sync['after']:.2f} s after the build, "
+                    f"peak {_mb(sync['peak'])}."]
     return out + [""]
+
+
+def _index_sync(variant: dict) -> dict | None:
+    """Median CPU time, readiness after the build and peak memory of the background index syncs."""
+    import statistics
+
+    runs = [r for r in variant.get("index_sync") or [] if r.get("cpu_seconds") is not None]
+    if not runs:
+        return None
+    return {"cpu": statistics.median(r["cpu_seconds"] for r in runs),
+            "after": statistics.median(r["ready_after_s"] for r in runs),
+            "peak": max(r.get("peak_rss_bytes") or 0 for r in runs)}
 
 
 def _rest_of_markdown(result: dict) -> list[str]:
     out = ["| index | total | gzip | largest file | files |", "| --- | ---: | ---: | ---: | ---: |"]
-    for label, key in (("Whoosh (editors)", "whoosh"), ("static export `output/search/`", "export"),
-                       ("Pagefind `output/pagefind/`", "pagefind")):
+    for label, key in (("Whoosh (editors)", "whoosh"), ("editors' side (`SEARCH_INDEX_PATH`: index and export state)",
+                                                        "editors"),
+                       ("static export `output/search/`", "export"), ("Pagefind `output/pagefind/`", "pagefind")):
         size = result["index"].get(key)
         out.append(f"| {label} | {_kb(size['bytes'])} | {_kb(size['gzip_bytes'])} | "
                    f"{_kb(size['largest_bytes'])} | {size['files']:,} |" if size else f"| {label} | not built | | | |")

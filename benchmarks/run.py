@@ -86,6 +86,8 @@ def _variant_summary(variant: builds.Variant, cold: list, rebuilt: list) -> dict
         "cold_peak_mem_bytes": max(r.peak_mem_bytes for r in cold),
         "load_before": [round(r.load_before, 2) for r in runs],
         "load_max": [round(r.load_max, 2) for r in runs],
+        # the editors' index, updated in a background process after the build (never waited for)
+        "index_sync": [r.index_sync for r in runs if getattr(r, "index_sync", None)],
     }
 
 

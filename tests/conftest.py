@@ -44,6 +44,27 @@ def search_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def article_texts(browser, search_site):
+    """url (site-relative, as the search returns it) → folded visible title, subtitle and body text
+    of every article of the search site, as a reader sees it (Ctrl-F truth for the search tests)."""
+    import union_text
+
+    context = browser.new_context()
+    page = context.new_page()
+    texts = {}
+    for article in search_site.catalog:
+        page.goto(search_site.url + article["url"])
+        text = page.evaluate("""() => [
+            document.querySelector('#article-title').innerText,
+            document.querySelector('.article__subtitle')?.innerText || '',
+            document.querySelector('.article__body').innerText].join('\\n')""")
+        texts[article["url"].lstrip("/")] = union_text.fold(text)
+    context.close()
+    assert len(texts) >= 20, "the seed site should have its ~24 articles"
+    return texts
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright.  Skips locally without it; fails in CI."""
     if not CHROMIUM.exists():

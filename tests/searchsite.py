@@ -52,7 +52,6 @@ def serve_search_site(root: Path):
         "PLUGINS": PLUGINS,
         "SEARCH_INDEX_PATH": str(root / "index"),
         "SEARCH_CACHE_PATH": str(root / "search-cache"),
-        "SEARCH_EXPORT_STAGING": str(root / "search-export"),
     })
     server = StaticServer(output)
     server.output = output

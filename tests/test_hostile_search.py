@@ -1,11 +1,13 @@
-"""A build killed (SIGKILL) while it writes the search index or its export must cost nothing.
+"""A build killed (SIGKILL) while it writes the search export or the editors' index must cost nothing.
 
-union_search writes the Whoosh index into a `.building-*` folder beside the
-live generation and swaps the `current` symlink; the static export is staged
-beside the index and copied into output/search/ pieces first, manifest last.
-These tests kill the whole build (process group: Pelican and its indexing
-worker) at those moments and prove that the previous index and export still
-answer queries from a fresh process, and that the next build recovers.
+union_search writes the static export into output/search/ pieces first,
+manifest last (replaced atomically); after the build, a background process
+writes the Whoosh index into a `.building-*` folder beside the live
+generation and swaps the `current` symlink.  These tests kill the build
+(process group: Pelican and its export worker) while the export is written,
+and the background sync while Whoosh is written, and prove that the previous
+export still answers, that the editors' command line (a fresh process) never
+answers from a stale index, and that the next build recovers.
 """
 
 import json
@@ -109,38 +111,75 @@ def kill_when(command, ready, timeout=300):
     return process.returncode
 
 
+def kill_sync_when(index_dir: Path, ready, timeout=300):
+    """SIGKILL the background sync (its own session: it outlives the build) as soon as ready() holds."""
+    from union_search.sync import read_status
+
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert time.monotonic() < deadline, "kill point not reached"
+        status = read_status(str(index_dir))
+        assert status.get("state") == "running", f"the sync ended before the kill point: {status}"
+        time.sleep(0.005)
+    pid = read_status(str(index_dir))["pid"]
+    os.kill(pid, signal.SIGKILL)
+    for _ in range(1000):  # until the process is gone (it is not our child: poll)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.01)
+
+
 def test_sigkilled_builds_keep_the_previous_index_and_the_next_build_recovers(tmp_path):
+    from union_search.sync import read_status
+
     needs_search()
     content = small_site(tmp_path)
     output = tmp_path / "output"
-    run_build(output, content, settings={"PLUGINS": guard_plugins()})
+    run_build(output, content, settings={"PLUGINS": guard_plugins(), "SEARCH_BACKGROUND": False})
     index_dir = private_var(output) / "search-index"
     current = index_dir / "current"
     generation = os.path.realpath(current)
+    manifest = (output / "search" / "manifest.json").read_bytes()
     before_cli = cli_titles(index_dir, OLD_QUERY)
     before_export = export_titles(output / "search", OLD_QUERY)
     assert before_cli == before_export == ["职工之家建设"]
     add_slow_article(content)
     command = pelican_command(content, output)
 
-    # 1. Killed while the Whoosh writer fills .building-*: the live index is untouched.
-    assert kill_when(command, lambda: any(index_dir.glob(".building-*"))) == -signal.SIGKILL
-    assert os.path.realpath(current) == generation, "the live index must not change"
-    assert cli_titles(index_dir, OLD_QUERY) == before_cli
-    assert cli_titles(index_dir, NEW_WORD) == []
+    # 1. Killed while the export's pieces are written: output/search/ serves the previous export,
+    #    the editors' index still holds it, the command line answers as before.
+    assert kill_when(command, lambda: (index_dir / "export-dirty").exists()) == -signal.SIGKILL
+    assert (output / "search" / "manifest.json").read_bytes() == manifest
     assert export_titles(output / "search", OLD_QUERY) == before_export
     assert export_titles(output / "search", NEW_WORD) == []
-
-    # 2. Killed right after the swap, while the static export is staged: the new index is
-    #    complete and live; output/search/ still serves the previous, complete export.
-    assert kill_when(command, lambda: os.path.realpath(current) != generation) == -signal.SIGKILL
-    assert cli_titles(index_dir, NEW_WORD) == ["新加的长篇报道"]
     assert cli_titles(index_dir, OLD_QUERY) == before_cli
-    assert export_titles(output / "search", OLD_QUERY) == before_export
+    assert cli_titles(index_dir, NEW_WORD) == []
+    assert os.path.realpath(current) == generation
 
-    # 3. The next build recovers: both searches find the new article, the old one is unchanged.
-    run_build(output, content, settings={"PLUGINS": guard_plugins()})
+    # 2. The build completes, but the background sync of the editors' index is killed while
+    #    Whoosh writes .building-*: the live index is untouched, and the next query catches up
+    #    first (it never answers from the stale index).
+    subprocess.run(command, cwd=PROJECT_DIR, check=True, capture_output=True, timeout=600)
+    assert export_titles(output / "search", NEW_WORD) == ["新加的长篇报道"]
+    kill_sync_when(index_dir, lambda: any(index_dir.glob(".building-*")))
+    assert os.path.realpath(current) == generation, "the live index must not change"
+    assert read_status(str(index_dir)).get("state") == "running"  # it never finished
+    assert cli_titles(index_dir, NEW_WORD) == ["新加的长篇报道"]
+    assert os.path.realpath(current) != generation
+    assert cli_titles(index_dir, OLD_QUERY) == before_cli
+
+    # 3. The next build recovers: both searches find the new article, the old one is unchanged,
+    #    and no leftover of the killed export remains in output/search/.
+    run_build(output, content, settings={"PLUGINS": guard_plugins(), "SEARCH_BACKGROUND": False})
     assert cli_titles(index_dir, NEW_WORD) == ["新加的长篇报道"]
     assert export_titles(output / "search", NEW_WORD) == ["新加的长篇报道"]
     assert export_titles(output / "search", OLD_QUERY) == before_export
     assert cli_titles(index_dir, OLD_QUERY) == before_cli
+    from union_search.export import referenced_names
+
+    root = output / "search"
+    on_disk = {f"{d}/{n}" for d in os.listdir(root) if (root / d).is_dir() for n in os.listdir(root / d)}
+    assert on_disk == referenced_names(str(root))
+    assert not (index_dir / "export-dirty").exists()

@@ -56,6 +56,16 @@ def test_limit_all_and_bad_limit(index_dir):  # noqa: F811
     assert bad.returncode == 2 and "not a number of results" in bad.stderr
 
 
+def test_sort_by_date_and_bad_sort(index_dir):  # noqa: F811
+    path, records = index_dir
+    env = {"SEARCH_INDEX_PATH": path}
+    newest = json.loads(make("search", "Q=工会", "JSON=1", "LIMIT=all", "SORT=date", env=env).stdout)
+    dates = [r["date"] for r in newest["results"]]
+    assert newest["sort"] == "date" and len(dates) > 10 and dates == sorted(dates, reverse=True)
+    bad = make("search", "Q=工会", "SORT=date;touch x", env=env)
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
 def test_import_file_name_with_quotes_and_backticks(tmp_path):
     marker = os.path.join(ROOT, MARKER)
     source = tmp_path / f"收稿 \"引号\" `touch {MARKER}` $(touch {MARKER}) $HOME.txt"

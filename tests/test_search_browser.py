@@ -30,30 +30,17 @@ READ_PAGE = """() => {
     ms: Number(box.dataset.searchMs),
     computeMs: Number(box.dataset.searchComputeMs),
     status: document.querySelector('[data-search-status]').textContent,
-    results: [...document.querySelectorAll('.search-result')].map(li => ({
-      url: li.querySelector('h2 a').getAttribute('href'),
-      title: li.querySelector('h2').textContent,
+    results: [...document.querySelectorAll('[data-search-list] .search-result')].map(li => ({
+      url: li.querySelector('.search-result__title a').getAttribute('href'),
+      title: li.querySelector('.search-result__title').textContent,
       marks: [...li.querySelectorAll('mark')].map(m => m.textContent),
+    })),
+    related: [...document.querySelectorAll('[data-search-related-list] .search-result')].map(li => ({
+      url: li.querySelector('.search-result__title a').getAttribute('href'),
+      reasons: [...li.querySelectorAll('.search-result__reason')].map(r => r.textContent),
     })),
   };
 }"""
-
-
-@pytest.fixture(scope="module")
-def article_texts(browser, search_site):
-    """url (site-relative, as the search returns it) → folded visible title + body text."""
-    context = browser.new_context()
-    page = context.new_page()
-    texts = {}
-    for article in search_site.catalog:
-        page.goto(search_site.url + article["url"])
-        text = page.evaluate(
-            "() => document.querySelector('#article-title').innerText + '\\n'"
-            " + document.querySelector('.article__body').innerText")
-        texts[article["url"].lstrip("/")] = union_text.fold(text)
-    context.close()
-    assert len(texts) >= 20, "the seed site should have its ~24 articles"
-    return texts
 
 
 # ---------------------------------------------------------------- helpers
@@ -198,7 +185,7 @@ def sample_queries(texts, count=30, seed=7):
     return queries
 
 
-SNIPPET_MARKS = """() => [...document.querySelectorAll('.search-result')].map(li => ({
+SNIPPET_MARKS = """() => [...document.querySelectorAll('[data-search-list] .search-result')].map(li => ({
   snippet: li.querySelector('.search-result__snippet').textContent,
   marks: [...li.querySelectorAll('.search-result__snippet mark')].map(m => m.textContent),
 }))"""
@@ -228,8 +215,8 @@ def test_browser_and_cli_agree_on_generated_queries(page, search_site, article_t
 # spells 驿站 and 一站 and is itself a word of PINYIN_ARTICLE.
 PINYIN_QUERIES = ["gzjtxs", "aixinyizhan", "KDXG", "ｇｏｎｇｈｕｉ", "yijian", "yizhan", "bangfu 驿站",
                   "gonghui region:台州市"]
-READ_MARKS = """() => [...document.querySelectorAll('.search-result')].map(li => ({
-  title: [...li.querySelectorAll('h2 mark')].map(m => m.textContent),
+READ_MARKS = """() => [...document.querySelectorAll('[data-search-list] .search-result')].map(li => ({
+  title: [...li.querySelectorAll('.search-result__title mark')].map(m => m.textContent),
   snippet: li.querySelector('.search-result__snippet').textContent,
   marks: [...li.querySelectorAll('.search-result__snippet mark')].map(m => m.textContent),
 }))"""
@@ -325,19 +312,32 @@ def test_region_filter_typed_in_the_query(page, search_site, article_texts):
     assert [r["url"] for r in results][:10] == cli_top10(search_site.index, query)
 
 
+def wait_facets(page):
+    page.wait_for_selector('[data-search-facets][data-facets-state="done"]', timeout=10_000)
+
+
+def region_box(page, name):
+    """The region tree's checkbox of the node called `name`."""
+    label = page.locator(".search-facet[data-facet=region] .search-facet__label").filter(
+        has=page.locator(".search-facet__name", has_text=re.compile(f"^{re.escape(name)}$")))
+    assert label.count() == 1, f"{label.count()} region nodes called {name}"
+    return label
+
+
 def test_filter_panel_counts_and_clicks_keep_the_url_and_back_button(page, search_site):
+    """On a phone the panel starts closed; opened, it counts the results under each filter."""
     query = "工会"
+    page.set_viewport_size({"width": 375, "height": 812})
     unfiltered = all_pages(page, search_site, open_search(page, search_site, q=query))
     page.goto(f"{search_site.url}/search.html?q={quote(query)}")
     wait_done(page)
-    mark_stale(page)
+    assert page.evaluate("document.querySelector('[data-search-facets]').open") is False
     page.locator(".search-facets__summary").click()
-    wait_done(page)
+    wait_facets(page)
     region = busiest_region(search_site.catalog)
     regional = in_region(search_site.catalog, region)
     expected = sum(1 for r in unfiltered if r["url"] in regional)
-    box = page.locator(f'.search-facet input[name="region"][value="{region}"]')
-    label = box.locator("xpath=..")
+    label = region_box(page, region)
     assert label.locator(".search-facet__count").text_content() == str(expected)
     years = collections.Counter(a["date"][:4] for a in search_site.catalog
                                 if a["url"].lstrip("/") in {r["url"] for r in unfiltered})
@@ -345,10 +345,13 @@ def test_filter_panel_counts_and_clicks_keep_the_url_and_back_button(page, searc
         year_box = page.locator(f'.search-facet input[name="year"][value="{year}"]')
         assert year_box.locator("xpath=..").locator(".search-facet__count").text_content() == str(count)
 
+    box = label.locator("input")
+    path = box.get_attribute("value")
+    assert path.endswith("›" + region), path
     mark_stale(page)
     box.check()
     filtered = wait_done(page)
-    assert page.evaluate("new URLSearchParams(location.search).getAll('region')") == [region]
+    assert page.evaluate("new URLSearchParams(location.search).getAll('region')") == [path]
     assert filtered["total"] == expected
     assert {site_path(search_site, r["url"]) for r in filtered["results"]} <= regional
 
@@ -415,6 +418,8 @@ def needed_chunks(export_dir, runs, synonyms):
     """The index pages and term chunks the contract says a query may need (docs/search-export-format.md)."""
     import bisect
 
+    from union_search.export_terms import term_key
+
     manifest = json.loads((export_dir / "manifest.json").read_text(encoding="utf-8"))
 
     def last_at_or_before(rows, key):
@@ -433,14 +438,15 @@ def needed_chunks(export_dir, runs, synonyms):
     for run in runs:
         for i in range(len(run)):
             for j in range(i + 1, min(len(run), i + manifest["max_query_word"]) + 1):
-                keys.update("w:" + alt for alt in synonyms(run[i:j]))
-        keys.update("w:" + alt for alt in synonyms(run))
-        keys.update(["u:" + run] if len(run) == 1 else ["b:" + run[i:i + 2] for i in range(len(run) - 1)])
-        keys.update("u:" + c for c in run)  # out-of-vocabulary characters
-        if re.fullmatch("[a-z]{2,}", run):  # pinyin: the p: key and the words it spells
-            keys.add("p:" + run)
-            spelled = entry("p:" + run)
-            keys.update("w:" + word for word in (spelled[2] if spelled else []))
+                keys.update(term_key(alt, "w") for alt in synonyms(run[i:j]))
+        keys.update(term_key(alt, "w") for alt in synonyms(run))
+        keys.update([term_key(run, "u")] if len(run) == 1 else
+                    [term_key(run[i:i + 2], "b") for i in range(len(run) - 1)])
+        keys.update(term_key(c, "u") for c in run)  # out-of-vocabulary characters
+        if re.fullmatch("[a-z]{2,}", run):  # pinyin: the pinyin key and the words it spells
+            keys.add(term_key(run, "p"))
+            spelled = entry(term_key(run, "p"))
+            keys.update(term_key(word, "w") for word in (spelled[2] if spelled else []))
 
     pages, chunks = set(), set()
     for key in keys:
@@ -459,6 +465,7 @@ def test_first_query_fetches_only_the_pieces_it_needs(page, search_site, query):
             fetched[response.url.split("/search/", 1)[1]] = len(response.body())
 
     page.on("response", on_response)
+    page.set_viewport_size({"width": 375, "height": 812})  # a phone: the filter panel starts closed
     shown = open_search(page, search_site, q=query)
     export_dir = search_site.output / "search"
     manifest = json.loads((export_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -478,8 +485,18 @@ def test_first_query_fetches_only_the_pieces_it_needs(page, search_site, query):
     assert "manifest.json" in fetched
     assert chunks and chunks <= needed, f"fetched chunks a query cannot need: {chunks - needed}"
     assert len(chunks) < len(all_chunks) / 3
-    assert kinds["d"] == len(shown["results"]) and kinds["m"] == 1
+    assert kinds["d"] == len(shown["results"]) + len(shown["related"]) and kinds["m"] >= 1
+    # a fragment's body rest is fetched only for results whose snippet its head cannot decide
+    assert kinds["r"] <= kinds["d"]
     assert manifest["facets"] not in fetched, "facets are for filtering and counting only"
+    # concepts: the one shard that may hold each part's name, and no document set unless it names one
+    from union_search.concepts import shard_of
+
+    shards = manifest["concepts"]["shards"]
+    names = {"".join(run for run, _ in query_runs(part)) for part in query.split()}
+    names |= {"".join(run for run, _ in union_text.word_runs(part.lower())) for part in query.split()}
+    assert {n for n in fetched if n.startswith("k/")} <= {shards[shard_of(name, len(shards))] for name in names}
+    assert kinds["s"] == 0 or shown["related"]
     # the char map folds traditional characters of the query and of the highlighted documents
     assert manifest["charmap"] in fetched
 
@@ -515,15 +532,29 @@ def test_back_and_forward_rerun_queries_from_pieces_already_loaded(page, search_
 
 def test_the_page_loads_two_modules_each_once_the_engine_preloaded(page, search_site):
     """search.js imports search-engine.js, which the page also preloads: one request each, both
-    in flight together (a preload under another URL would fetch the engine twice)."""
+    in flight together (a preload under another URL would fetch the engine twice).  On a phone a
+    query with results needs nothing else; the filter panel's module (search-panel.js) loads on a
+    wide screen, after the results, once."""
     scripts = []
     page.on("requestfinished", lambda request: "/js/" in request.url and scripts.append(request.url))
+    page.set_viewport_size({"width": 375, "height": 812})
     assert open_search(page, search_site, q="工会")["total"] > 0
     module, preload = page.evaluate("""() => [
         document.querySelector('script[type="module"]').src,
         document.querySelector('link[rel="modulepreload"]').href]""")
     assert module.endswith("/js/search.js") and preload.endswith("/js/search-engine.js")
     assert sorted(scripts) == sorted([module, preload])
+    page.set_viewport_size({"width": 1366, "height": 900})
+    scripts.clear()
+    open_search(page, search_site, q="工会")
+    page.wait_for_selector('[data-search-facets][data-facets-state="done"]')
+    mark_stale(page)
+    page.fill("#search-q", "帮扶")
+    page.press("#search-q", "Enter")
+    wait_done(page)
+    page.wait_for_selector('[data-search-facets][data-facets-state="done"]')
+    panel = module.replace("/search.js", "/search-panel.js")
+    assert sorted(scripts) == sorted([module, preload, panel]), "each module is fetched once per page load"
     assert page.console_errors == []
 
 
@@ -545,7 +576,9 @@ def test_hostile_queries_render_as_text(page, search_site, query):
 def test_results_fit_the_screen(page, search_site, width):
     page.set_viewport_size({"width": width, "height": 800})
     open_search(page, search_site, q="工会")
-    page.locator(".search-facets__summary").click()
+    if not page.evaluate("document.querySelector('[data-search-facets]').open"):
+        page.locator(".search-facets__summary").click()
+    wait_facets(page)
     page.wait_for_selector(".search-facet")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"search results scroll sideways by {overflow}px at {width}px"

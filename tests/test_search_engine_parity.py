@@ -20,6 +20,7 @@ kinds are read too.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 import json
 import math
@@ -34,12 +35,15 @@ from urllib.parse import urljoin
 import pytest
 
 import union_text
+from union_search import concepts as concepts_module
 from union_search import export as export_module
+from union_search import export_terms
 from union_search import scoring
 from union_search.build import build_search, export_path
-from union_search.engine import search
+from union_search.engine import DATE, RELEVANCE, related_topics, respond
+from union_search.facets import region_tree
 from union_search.export_reader import ExportSource
-from union_search.highlight import find_marks, make_snippet
+from union_search.highlight import find_marks, make_part_snippet, make_snippet
 from union_search.query import ParsedQuery, parse_query
 
 from sitebuild import PROJECT_DIR, StaticServer
@@ -66,19 +70,27 @@ HARNESS = """async ({engineUrl, base, queries, tamper}) => {
   };
   const pieces = new engine.Pieces(new URL(base, location.href), {fetch: fetchPiece});
   const kept = await engine.openIndex(pieces);
-  const run = async (index, q, filters) => {
+  const run = async (index, q, filters, sort) => {
     try {
       const query = await index.parse(q, new Map(Object.entries(filters)));
       if (query.empty) return {empty: true};
-      const result = await index.search(query, {counts: true});
-      const shown = await index.display(result.hits);
-      return {
-        hits: result.hits.map((hit, i) => ({
+      const result = await index.search(query, {counts: true, sort});
+      const list = async (hits) => {
+        const shown = await index.display(hits);
+        return hits.map((hit, i) => ({
           doc: hit.doc, credited: hit.credited, score: hit.score, rank: hit.rank, terms: hit.terms,
+          reasons: shown[i].reasons, pieces: shown[i].pieces,
           url: shown[i].url, title: shown[i].title, titleMarks: shown[i].titleMarks, snippet: shown[i].snippet,
-        })),
+        }));
+      };
+      const partial = await index.display(result.partial);
+      return {
+        hits: await list(result.hits), related: await list(result.related),
+        partial: await list(result.partial), latest: await list(result.latest),
+        topics: engine.relatedTopics(partial),
         counts: Object.fromEntries([...result.counts].map(([facet, values]) =>
           [facet, values.filter((v) => v.count > 0).map((v) => [v.name, v.count])])),
+        tree: result.counts.tree,
       };
     } catch (error) {
       if (error instanceof engine.QueryTooLong) return {tooLong: true};
@@ -86,9 +98,9 @@ HARNESS = """async ({engineUrl, base, queries, tamper}) => {
     }
   };
   const results = [];
-  for (const {q, filters} of queries) {
-    const got = await run(kept, q, filters);
-    const fresh = await run(await engine.openIndex(pieces), q, filters);
+  for (const {q, filters, sort} of queries) {
+    const got = await run(kept, q, filters, sort);
+    const fresh = await run(await engine.openIndex(pieces), q, filters, sort);
     results.push({got, freshDiffers: JSON.stringify(fresh) === JSON.stringify(got) ? null : fresh});
   }
   return {maxQueryChars: engine.MAX_QUERY_CHARS, results};
@@ -131,12 +143,20 @@ def fine_export(search_site, tmp_path_factory):
     """The seed bulletins exported with tiny pieces, served beside the site's theme (same origin)."""
     root = tmp_path_factory.mktemp("fine-export")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(export_module, "INLINE_MAX", 12)
-        patch.setattr(export_module, "SEGMENT_MAX", 48)
-        patch.setattr(export_module, "CHUNK_TARGET", 700)
-        patch.setattr(export_module, "PAGE_SIZE", 6)
+        patch.setattr(export_terms, "INLINE_MAX", 12)
+        patch.setattr(export_terms, "POSTINGS_PER_SEGMENT", 4)
+        patch.setattr(export_terms, "SEGMENT_MAX", 48)
+        patch.setattr(export_terms, "CHUNK_MIN", 300)
+        patch.setattr(export_terms, "CHUNK_MAX", 700)
+        patch.setattr(export_terms, "CHUNK_CUT", 4)
+        patch.setattr(export_terms, "PAGE_MIN", 2)
+        patch.setattr(export_terms, "PAGE_MAX", 6)
+        patch.setattr(export_terms, "PAGE_CUT", 3)
         patch.setattr(export_module, "DOCMAP_SIZE", 8)
-        build_search(seed_records(), str(root / "index"), str(root / "cache"))
+        patch.setattr(concepts_module, "SHARD_TARGET", 300)
+        patch.setattr(concepts_module, "INLINE_DOCS", 2)
+        patch.setattr(export_module, "HEAD_CHARS", 60)  # most bodies have a rest piece
+        build_search(fine_records(), str(root / "index"), str(root / "cache"))
     served = root / "served"
     served.mkdir()
     (served / "search").symlink_to(export_path(str(root / "index")), target_is_directory=True)
@@ -145,6 +165,22 @@ def fine_export(search_site, tmp_path_factory):
     with StaticServer(served) as server:
         yield Export("fine", served / "search", server.url + "/index.html",
                      engine_url(search_site.output, server.url))
+
+
+# Columns and short names for the seed bulletins (the site's come from real metadata and tags).
+FINE_COLUMNS = ["“娘家人”助力疫情防控", "他山之石", "工会“小灵通”", ""]
+FINE_ALIASES = {"浙江省›台州市›黄岩区": [("region", "黄岩区", "黄岩"), ("region", "台州市", "台州"), ("region", "浙江省", "浙江")],
+                "浙江省›嘉兴市›南湖区": [("region", "南湖区", "南湖"), ("region", "嘉兴市", "嘉兴")],
+                "集体协商": [("topic", "集体协商", "协商")]}
+
+
+def fine_records():
+    records = []
+    for i, record in enumerate(seed_records()):
+        aliases = [a for name in record.regions + record.topics for a in FINE_ALIASES.get(name, [])]
+        column = "主席之声" if i == 0 else FINE_COLUMNS[i % len(FINE_COLUMNS)]  # one story's own column: inline docs
+        records.append(dataclasses.replace(record, column=column, aliases=tuple(aliases)))
+    return records
 
 
 def structure(export: Export) -> set[str]:
@@ -158,7 +194,7 @@ def structure(export: Export) -> set[str]:
     for _, page in manifest["pages"]:
         for _, chunk in export.json(page)["chunks"]:
             for entry in export.json(chunk)["terms"]:
-                if entry[0].startswith("p:"):
+                if entry[0].endswith(" p"):
                     continue
                 for stream, what in zip(entry[2:4], ("postings", "positions")):
                     if isinstance(stream, dict):
@@ -168,20 +204,31 @@ def structure(export: Export) -> set[str]:
     for values in export.json(manifest["facets"]).values():
         for _, _, docs in values:
             kinds.add("bitmap facet" if base64.b64decode(docs)[0] == 1 else "list facet")
+    shards = (manifest.get("concepts") or {}).get("shards", [])
+    if len(shards) > 1:
+        kinds.add("several concept shards")
+    for shard in shards:
+        for kind, _value, ref in export.json(shard)["concepts"]:
+            kinds.add(f"{kind} concept")
+            kinds.add("concept docs piece" if isinstance(ref, dict) else "inline concept docs")
+    for _, docmap in manifest["docmaps"]:
+        for name in export.json(docmap)["fragments"]:
+            kinds.add("body rest" if "rest" in export.json(name) else "whole body")
     return kinds
 
 
 # ---------------------------------------------------------------- generated queries
 
 def corpus(export: Export):
-    """Texts of every document, vocabulary (w:), pinyin (p:) and bigram (b:) keys of the export."""
+    """Texts of every document, vocabulary (w), pinyin (p), bigram (b) and character (u) keys of the export."""
     texts = [export.source.fragment(doc) for doc in range(export.source.doc_count)]
     texts = [d["title"] + "\n" + d["body"] for d in texts]
     keys = {"w": [], "p": [], "b": [], "u": []}
     for _, page in export.manifest["pages"]:
         for _, chunk in export.json(page)["chunks"]:
             for entry in export.json(chunk)["terms"]:
-                keys[entry[0][0]].append(entry[0][2:])
+                term, kind = export_terms.split_key(entry[0])
+                keys[kind].append(term)
     return texts, keys
 
 
@@ -190,8 +237,19 @@ def runs_of(text: str) -> list[str]:
     return [text[start:start + len(run)] for run, start in union_text.word_runs(union_text.fold(text))]
 
 
-def generated_queries(export: Export, share: float = 1.0, seed: int = 15) -> list[tuple[str, str, dict]]:
-    """(kind, query text, URL filters) cut deterministically from the export's own data (`share`: of the
+def concept_names(export: Export) -> dict[str, list[str]]:
+    """kind → the names of the export's concepts (topics, regions, columns), from its shards."""
+    names: dict[str, set] = {"topic": set(), "region": set(), "column": set()}
+    for shard in (export.manifest.get("concepts") or {}).get("shards", []):
+        data = export.json(shard)
+        for name, indexes in data["names"].items():
+            for i in indexes:
+                names[data["concepts"][i][0]].add(name)
+    return {kind: sorted(values) for kind, values in names.items()}
+
+
+def generated_queries(export: Export, share: float = 1.0, seed: int = 15) -> list[tuple[str, str, dict, str]]:
+    """(kind, query text, URL filters, sort) cut deterministically from the export's own data (`share`: of the
     random kinds' usual numbers)."""
     rng = random.Random(seed)
     texts, keys = corpus(export)
@@ -237,12 +295,25 @@ def generated_queries(export: Export, share: float = 1.0, seed: int = 15) -> lis
                  for f in rng.sample(FACETS, rng.randint(1, 2))]
         return " ".join(filter(None, [rng.choice(["", substring(), rng.choice(han_words)]), *typed]))
 
+    def two_parts():
+        """A substring and a word, most often of the same document (a run of several words matches
+        only where it is written whole: two random pieces rarely meet in one story)."""
+        text = rng.choice(texts)
+        own_runs = [run for run in runs_of(text) if len(run) >= 4]
+        folded = union_text.fold(text)
+        own_words = [w for w in han_words if w in folded]
+        if not own_runs or not own_words or rng.random() < 0.25:
+            return substring() + rng.choice([" ", "  ", "，", "、"]) + rng.choice(han_words)
+        run = rng.choice(own_runs)
+        start = rng.randrange(len(run))
+        return run[start:start + rng.randint(1, 8)] + rng.choice([" ", "  ", "，", "、"]) + rng.choice(own_words)
+
     kinds = {
         "word": lambda: rng.choice(han_words if rng.random() < 0.8 else keys["w"]),
         "substring": lambda: substring(),
         "bigram": lambda: rng.choice(keys["b"]),
         "character": lambda: rng.choice(keys["u"]),
-        "two parts": lambda: substring() + rng.choice([" ", "  ", "，", "、"]) + rng.choice(han_words),
+        "two parts": lambda: two_parts(),
         "written text": lambda: raw_slice(),
         "phrase": lambda: rng.choice(['"{}"', "“{}”", "「{}」", '"{}', "『{}』"]).format(
             rng.choice([substring(2, 10), raw_slice(3, 12).replace('"', "")])),
@@ -260,12 +331,27 @@ def generated_queries(export: Export, share: float = 1.0, seed: int = 15) -> lis
     counts = {"word": 60, "substring": 70, "bigram": 30, "character": 30, "two parts": 40,
               "written text": 40, "phrase": 50, "typed filter": 50, "traditional": 50, "pinyin": 50}
     queries, seen = [], set()
+    named = concept_names(export)
+    folded_texts = [union_text.fold(text) for text in texts]
 
-    def add(kind, text, filters=None):
-        key = (text, json.dumps(filters or {}, ensure_ascii=False, sort_keys=True))
+    def absent(run):
+        return len(run) > 1 and not any(run in text for text in folded_texts)
+
+    def no_match():
+        """Two to four characters of the vocabulary that no document holds together (火星)."""
+        for _ in range(200):
+            run = "".join(rng.choice(keys["u"]) for _ in range(rng.randint(2, 3)))
+            if rng.random() < 0.4:
+                run = rng.choice(han_words) + rng.choice(keys["u"])
+            if absent(union_text.fold(run)) and re.fullmatch(r"[\u4e00-\u9fff]+", run):
+                return run
+        return "火星"
+
+    def add(kind, text, filters=None, sort=RELEVANCE):
+        key = (text, json.dumps(filters or {}, ensure_ascii=False, sort_keys=True), sort)
         if key not in seen:
             seen.add(key)
-            queries.append((kind, text, filters or {}))
+            queries.append((kind, text, filters or {}, sort))
 
     for kind, count in counts.items():
         for _ in range(round(count * share)):
@@ -278,6 +364,30 @@ def generated_queries(export: Export, share: float = 1.0, seed: int = 15) -> lis
         for word in group:
             add("synonym", word)
             add("synonym", traditional(word))
+    # concepts: a topic, region or column named alone, with other words, with a filter
+    for names_of_kind in named.values():
+        for name in rng.sample(names_of_kind, min(len(names_of_kind), round(12 * share) or 1)):
+            add("concept", rng.choice([name, name, f"{name} {rng.choice(han_words)}", f"{name} year:{rng.choice(names['year'])}",
+                                       f"{substring(2, 3)} {name}"]))
+    # short names as filters: typed and in the URL (topic:产改, region=温岭), and region paths
+    shorts = {facet: [n for n in named[facet] if n not in {union_text.fold(v) for v in names[facet]}]
+              for facet in ("topic", "region")}
+    for facet, values in shorts.items():
+        for value in rng.sample(values, min(len(values), round(8 * share) or 1)):
+            add("short filter", f"{facet}:{value}")
+            add("short filter", rng.choice(["", rng.choice(han_words)]), {facet: [value]})
+    paths = [name for name in names["region"] if "›" in name]
+    for path in rng.sample(paths, min(len(paths), round(8 * share) or 1)):
+        levels = path.split("›")
+        add("region path", rng.choice(["", "工会"]), {"region": ["›".join(levels[:rng.randint(1, len(levels))])]})
+    # nothing contains these: 0 results, partial matches, latest stories
+    for _ in range(round(24 * share)):
+        text = no_match()
+        add("no match", rng.choice([text, text, f"{text} {rng.choice(han_words)}", f"{text} year:{rng.choice(names['year'])}"]))
+    # newest first: the same kinds of queries, sorted by date
+    for _ in range(round(30 * share)):
+        add("date sort", rng.choice([rng.choice(han_words), substring(), typed_filter(),
+                                     rng.choice(named["topic"] or han_words)]), sort=DATE)
     for text in ["", "   ", "，。！", '""', "“”", "5.2%", "2023", "a", "abc", "ab12cd", "ＡＢＣ１２",
                  "工会 工会", "工会工会", "驿站驿站驿站", "龘靐", "region:", "region: 工会", "year:2099 工会",
                  "region:台州 year:2023", 'region:"" 工会', "topic:帮扶 topic:协商", "ｇｏｎｇｈｕｉ",
@@ -288,7 +398,7 @@ def generated_queries(export: Export, share: float = 1.0, seed: int = 15) -> lis
 
 # ---------------------------------------------------------------- the Python reference
 
-def reference(source: ExportSource, text: str, filters: dict, max_chars: int) -> dict:
+def reference(source: ExportSource, text: str, filters: dict, max_chars: int, sort: str = RELEVANCE) -> dict:
     """What the engine must return, computed by the Python reader (the CLI's --export path)."""
     query = parse_query(text)
     for facet, values in filters.items():
@@ -300,28 +410,47 @@ def reference(source: ExportSource, text: str, filters: dict, max_chars: int) ->
         return {"tooLong": True}
     if query.empty:
         return {"empty": True}
-    hits = []
-    found = search(source, query)
-    for hit in found:
-        stored = source.stored(hit.doc)
-        snippet = make_snippet(stored["body"], hit.highlight_terms)
-        hits.append({
-            "doc": hit.doc, "credited": hit.credited, "score": hit.score, "rank": scoring.score_grain(hit.score),
-            "terms": hit.highlight_terms,
-            "url": stored["url"], "title": stored["title"],
-            "titleMarks": [list(m) for m in find_marks(stored["title"], hit.highlight_terms)],
-            "snippet": {"text": snippet.text, "marks": [list(m) for m in snippet.marks],
-                        "before": snippet.starts_inside, "after": snippet.ends_inside},
-        })
-    counts = {}
-    for facet in FACETS:  # each facet counted over the text matches passing the *other* facets' filters
+    answer = respond(source, query, sort)
+
+    def listing(hits):
+        out = []
+        for hit in hits:
+            stored = source.stored(hit.doc)
+            if hit.pieces:
+                snippet = make_part_snippet(stored["body"], hit.pieces)
+            else:
+                snippet = make_snippet(stored["body"], hit.highlight_terms)
+            out.append({
+                "doc": hit.doc, "credited": hit.credited, "score": hit.score, "rank": scoring.score_grain(hit.score),
+                "terms": hit.highlight_terms, "reasons": hit.reasons, "pieces": [p[0] for p in hit.pieces],
+                "url": stored["url"], "title": stored["title"], "topics": stored["topics"],
+                "titleMarks": [list(m) for m in find_marks(stored["title"], hit.highlight_terms)],
+                "snippet": {"text": snippet.text, "marks": [list(m) for m in snippet.marks],
+                            "before": snippet.starts_inside, "after": snippet.ends_inside},
+            })
+        return out
+
+    counts, tree = {}, []
+    for facet in FACETS:  # each facet counted over the listed stories passing the *other* facets' filters
         others = ParsedQuery(query.parts, {f: v for f, v in query.filters.items() if f != facet})
         if facet not in query.filters:
-            docs = [h.doc for h in found]
+            docs = [h.doc for h in answer.hits + answer.related]
+        elif others.empty:
+            docs = range(source.doc_count)
         else:
-            docs = range(source.doc_count) if others.empty else [h.doc for h in search(source, others)]
+            other = respond(source, others)
+            docs = [h.doc for h in other.hits + other.related]
         counts[facet] = source.facet_counts(docs, facet)
-    return {"hits": hits, "counts": counts}
+        if facet == "region":
+            tree = [node.to_dict() for node in region_tree(source, docs)]
+    partial = listing(answer.partial)
+    return {"hits": listing(answer.hits), "related": listing(answer.related), "partial": partial,
+            "latest": listing(answer.latest), "topics": related_topics([p["topics"] for p in partial]),
+            "counts": counts, "tree": tree}
+
+
+LISTS = ("hits", "related", "partial", "latest")
+FIELDS = ("credited", "rank", "terms", "reasons", "pieces", "url", "title", "titleMarks", "snippet")
 
 
 def differences(expected: dict, got: dict) -> list[str]:
@@ -329,20 +458,25 @@ def differences(expected: dict, got: dict) -> list[str]:
     if "hits" not in expected or "hits" not in got:
         return [] if expected == got else [f"expected {expected}, got {got}"]
     found = []
-    want, have = expected["hits"], got["hits"]
-    if [h["doc"] for h in want] != [h["doc"] for h in have]:
-        found.append(f"results {[h['doc'] for h in want]} != {[h['doc'] for h in have]}")
-    for w, h in zip(want, have):
-        if w["doc"] != h["doc"]:
-            continue
-        for field in ("credited", "rank", "terms", "url", "title", "titleMarks", "snippet"):
-            if w[field] != h[field]:
-                found.append(f"doc {w['doc']} {field}: {w[field]!r} != {h[field]!r}")
-        if not math.isclose(w["score"], h["score"], rel_tol=1e-9, abs_tol=1e-12):
-            found.append(f"doc {w['doc']} score: {w['score']!r} != {h['score']!r}")
+    for name in LISTS:
+        want, have = expected[name], got[name]
+        if [h["doc"] for h in want] != [h["doc"] for h in have]:
+            found.append(f"{name} {[h['doc'] for h in want]} != {[h['doc'] for h in have]}")
+        for w, h in zip(want, have):
+            if w["doc"] != h["doc"]:
+                continue
+            for field in FIELDS:
+                if w[field] != h[field]:
+                    found.append(f"{name} doc {w['doc']} {field}: {w[field]!r} != {h[field]!r}")
+            if not math.isclose(w["score"], h["score"], rel_tol=1e-9, abs_tol=1e-12):
+                found.append(f"{name} doc {w['doc']} score: {w['score']!r} != {h['score']!r}")
+    if expected["topics"] != got["topics"]:
+        found.append(f"related topics: {expected['topics']} != {got['topics']}")
     for facet in FACETS:
         if expected["counts"][facet] != dict(got["counts"].get(facet, [])):
             found.append(f"{facet} counts: {expected['counts'][facet]} != {dict(got['counts'].get(facet, []))}")
+    if expected["tree"] != got["tree"]:
+        found.append(f"region tree: {expected['tree']} != {got['tree']}")
     return found
 
 
@@ -351,25 +485,28 @@ def run_in_browser(page, export: Export, queries, tamper=None) -> dict:
     page.goto(export.url)
     return page.evaluate(HARNESS, {
         "engineUrl": export.engine_url, "base": "search/", "tamper": tamper,
-        "queries": [{"q": text, "filters": filters} for _, text, filters in queries]})
+        "queries": [{"q": text, "filters": filters, "sort": sort} for _, text, filters, sort in queries]})
 
 
 def compare(export: Export, queries, answer) -> tuple[list[str], dict]:
-    """Mismatches (query: what differs) and, per kind, [queries, queries with results]."""
+    """Mismatches (query: what differs) and, per kind, [queries, with results, with concept matches,
+    with partial matches]."""
     problems, tally = [], {}
-    for (kind, text, filters), result in zip(queries, answer["results"]):
-        label = f"[{export.name} {kind}] {text!r}" + (f" {filters}" if filters else "")
+    for (kind, text, filters, sort), result in zip(queries, answer["results"]):
+        label = f"[{export.name} {kind}] {text!r}" + (f" {filters}" if filters else "") + (f" sort={sort}" if sort != RELEVANCE else "")
         got = result["got"]
         if "error" in got:
             problems.append(f"{label}: the engine failed: {got['error']}")
             continue
         if result["freshDiffers"] is not None:
             problems.append(f"{label}: a fresh index answers differently from the page's kept index")
-        expected = reference(export.source, text, filters, answer["maxQueryChars"])
+        expected = reference(export.source, text, filters, answer["maxQueryChars"], sort)
         problems += [f"{label}: {d}" for d in differences(expected, got)]
-        tally.setdefault(kind, [0, 0])
+        tally.setdefault(kind, [0, 0, 0, 0])
         tally[kind][0] += 1
         tally[kind][1] += bool(expected.get("hits"))
+        tally[kind][2] += bool(expected.get("related"))
+        tally[kind][3] += bool(expected.get("partial"))
         for outcome in ("empty", "tooLong"):
             tally[outcome] = tally.get(outcome, 0) + (outcome in expected)
     return problems, tally
@@ -388,58 +525,87 @@ SHARE = {"site": 1.0, "fine": 0.5}
 
 def test_the_exports_cover_every_layout_of_the_format(site_export, fine_export):
     site, fine = structure(site_export), structure(fine_export)
-    assert {"inline postings", "inline positions", "bitmap facet", "list facet"} <= site
+    assert {"inline postings", "inline positions", "bitmap facet", "list facet",
+            "topic concept", "region concept", "column concept"} <= site
     assert {"several index pages", "several doc maps", "segmented postings", "segmented positions",
-            "one-segment postings", "inline postings"} <= fine
+            "one-segment postings", "inline postings", "several concept shards", "concept docs piece",
+            "inline concept docs", "column concept", "region concept", "topic concept",
+            "body rest", "whole body"} <= fine
+    assert "body rest" in site  # the real articles are longer than a fragment's head
 
 
 def test_engine_module_equals_the_python_reader_on_generated_queries(page, export):
     queries = generated_queries(export, SHARE[export.name])
     answer = run_in_browser(page, export, queries)
     problems, tally = compare(export, queries, answer)
-    print(f"\n{export.name}: {len(queries)} generated queries, per kind [queries, with results]: {tally}")
+    print(f"\n{export.name}: {len(queries)} generated queries, per kind "
+          f"[queries, with results, with concept matches, with partial matches]: {tally}")
     assert not problems, f"{len(problems)} differences, first ones:\n" + "\n".join(problems[:20])
     # the comparison must have had something to compare in every kind of query
     for kind in ("word", "substring", "bigram", "character", "two parts", "written text", "phrase",
-                 "typed filter", "URL filter", "traditional", "pinyin", "synonym"):
-        total, with_results = tally[kind]
+                 "typed filter", "URL filter", "traditional", "pinyin", "synonym", "short filter", "region path",
+                 "date sort"):
+        total, with_results = tally[kind][:2]
         assert with_results >= total / 4, f"{kind}: only {with_results} of {total} queries find anything"
+    # (a topic named by a story that is tagged with it is a literal match: no concept match to compare)
+    total, _, with_concepts, _ = tally["concept"]
+    assert with_concepts >= max(3, total / 6), f"concept: only {with_concepts} of {total} queries find concept matches"
+    total, with_results, _, with_partial = tally["no match"]
+    assert with_results == 0 and with_partial >= total / 2, tally["no match"]
     assert tally["edge"][0] > 20 and tally["empty"] >= 3 and tally["tooLong"] >= 2
     assert page.console_errors == []
 
 
-@pytest.mark.parametrize("tamper, field", [
-    ({"bm25.k1": 1.3}, "score"),          # a scoring constant
-    ({"snippet.lead": 20}, "snippet"),    # a highlighting constant
-    ({"max_query_word": 2}, "terms"),     # query segmentation
+@pytest.mark.parametrize("tamper, field, kinds", [
+    ({"bm25.k1": 1.3}, "score", ("word", "substring")),           # a scoring constant
+    ({"snippet.lead": 20}, "snippet", ("word", "substring")),     # a highlighting constant
+    ({"max_query_word": 2}, "terms", ("word", "substring")),      # query segmentation
+    ({"snippet.part_lead": 4}, "snippet", ("no match",)),          # partial matches' snippets
+    ({"concepts.shards": []}, "related", ("concept",)),            # concept matches
 ])
-def test_the_comparison_fails_when_the_engine_computes_differently(page, site_export, tamper, field):
+def test_the_comparison_fails_when_the_engine_computes_differently(page, site_export, tamper, field, kinds):
     """The same harness, with one manifest value altered through the injected fetch: caught."""
-    queries = generated_queries(site_export)[:150]
+    queries = [q for q in generated_queries(site_export) if q[0] in kinds][:150]
     problems, _ = compare(site_export, queries, run_in_browser(page, site_export, queries, tamper=tamper))
     assert any(f" {field}" in problem for problem in problems), problems[:5]
 
 
 def test_the_command_line_over_the_export_prints_what_the_engine_returns(page, site_export):
-    """The real entry point, `python -m union_search.cli --export … --json`, for a few generated queries."""
-    queries = [q for q in generated_queries(site_export) if q[0] in ("word", "phrase", "pinyin", "typed filter")]
+    """The real entry point, `python -m union_search.cli --export … --json`, for a few generated queries:
+    results, concept matches with their reasons, partial matches, latest stories, the region tree, date sort."""
+    generated = generated_queries(site_export)
+    queries = [q for q in generated if q[0] in ("word", "phrase", "pinyin", "typed filter")]
     queries = [q for q in queries if reference(site_export.source, q[1], {}, 64).get("hits")][::9][:4]
-    assert len(queries) == 4
+    queries += [next(q for q in generated if q[0] == kind and reference(site_export.source, q[1], q[2], 64, q[3]).get(want))
+                for kind, want in (("concept", "related"), ("no match", "partial"), ("date sort", "hits"))]
+    assert len(queries) == 7
     answer = run_in_browser(page, site_export, queries)
-    for (_, text, _), result in zip(queries, answer["results"]):
+    for (kind, text, _, sort), result in zip(queries, answer["results"]):
         cli = subprocess.run(
-            [sys.executable, "-m", "union_search.cli", "--json", "--limit", "all", "--export",
+            [sys.executable, "-m", "union_search.cli", "--json", "--limit", "all", "--sort", sort, "--export",
              str(site_export.root), "--", text],
             cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
             env={"PYTHONPATH": str(PROJECT_DIR / "plugins"), "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
         assert cli.returncode == 0, cli.stderr
         printed = json.loads(cli.stdout)
-        hits = result["got"]["hits"]
+        got = result["got"]
+        hits = got["hits"]
         assert printed["total"] == len(hits), text
         assert [r["url"] for r in printed["results"]] == [h["url"] for h in hits], text
         assert [r["snippet"] for r in printed["results"]] == [snippet_html(h["snippet"]) for h in hits], text
         assert [r["whole_word"] for r in printed["results"]] == [
             h["credited"] == len(parse_query(text).parts) for h in hits], text
+        assert printed["related_total"] == len(got["related"]), text
+        assert [(r["url"], r["reasons"]) for r in printed["related"]] == [(h["url"], h["reasons"]) for h in got["related"]]
+        suggestions = printed["suggestions"] or {"partial": [], "latest": [], "topics": []}
+        assert [(r["url"], r["pieces"], r["snippet"]) for r in suggestions["partial"]] == [
+            (h["url"], h["pieces"], snippet_html(h["snippet"])) for h in got["partial"]], text
+        assert [r["url"] for r in suggestions["latest"]] == [h["url"] for h in got["latest"]], text
+        assert suggestions["topics"] == got["topics"], text
+        if "region" not in parse_query(text).filters:  # else the page counts regions over the other filters only
+            assert printed["region_tree"] == got["tree"], text
+        if kind == "no match":
+            assert printed["total"] == 0 and suggestions["partial"] and suggestions["latest"], text
 
 
 def snippet_html(snippet: dict) -> str:

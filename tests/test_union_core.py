@@ -117,13 +117,11 @@ def _keys():
     import union_text
     from union_guard import pelican_cache
     from union_search import export_state
-    from union_search.records import HtmlTextCache
     from union_tags import cache as tag_cache
 
     return {
         "tag cache": tag_cache.fingerprint(),
         "search export": export_state.code_digest(),
-        "html text cache": HtmlTextCache.version(),
         "analysis cache": union_text.analyzer_fingerprint(),
         "pelican reader cache": pelican_cache.reader_digest(),
     }
@@ -132,7 +130,6 @@ def _keys():
 DEPENDS = {  # which packages' files shape each cache
     "tag cache": {"union_tags", "union_text"},
     "search export": {"union_search", "union_text"},
-    "html text cache": {"union_search"},
     "analysis cache": {"union_text"},
     "pelican reader cache": {"union_guard", "union_text", "union_core"},
 }

@@ -78,6 +78,19 @@ def cli_json(tmp_path, query, capsys):
     return json.loads(capsys.readouterr().out)
 
 
+def wait_for_sync(index_dir: Path, timeout: float = 120) -> dict:
+    """The background sync a build started, once it has finished (its status)."""
+    import time
+
+    from union_search.sync import read_status
+
+    deadline = time.monotonic() + timeout
+    while read_status(str(index_dir)).get("state") == "running":
+        assert time.monotonic() < deadline, "the background sync did not finish"
+        time.sleep(0.05)
+    return read_status(str(index_dir))
+
+
 @pytest.mark.build
 @pytest.mark.parametrize("background", [True, False])
 def test_build_indexes_articles_and_publishes_the_export(tmp_path, capsys, background):
@@ -85,10 +98,14 @@ def test_build_indexes_articles_and_publishes_the_export(tmp_path, capsys, backg
     build(tmp_path, background)
     manifest = json.loads((tmp_path / "output" / "search" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["doc_count"] == len(ARTICLES)
-    assert (tmp_path / "var" / "search-index" / "current").is_symlink()
     assert not (tmp_path / "output" / "search-index").exists()
+    # pieces and the manifest only: the state for the next build and the locks stay out of output/
+    assert set(os.listdir(tmp_path / "output" / "search")) <= {*"cdfikmprsty", "manifest.json"}
 
+    # the search right after the build answers from an index holding every article of the build
+    # (with background=True it waits for, or does, the sync the build started)
     found = cli_json(tmp_path, "愛心驛站", capsys)
+    assert (tmp_path / "var" / "search-index" / "current").is_symlink()
     truth = {slug for slug, body in bodies.items() if "爱心驿站" in body} | {"yi-zhan"}
     assert {r["url"].split("/")[1] for r in found["results"]} >= truth
     top = found["results"][0]
@@ -97,6 +114,32 @@ def test_build_indexes_articles_and_publishes_the_export(tmp_path, capsys, backg
 
     regional = cli_json(tmp_path, "工会 region:安吉县", capsys)
     assert [r["url"] for r in regional["results"]] == ["articles/xie-shang/"]
+    if background:
+        status = wait_for_sync(tmp_path / "var" / "search-index")
+        assert status["state"] == "done" and status["cpu_seconds"] > 0
+
+
+@pytest.mark.build
+def test_a_search_right_after_the_build_includes_every_article_of_that_build(tmp_path):
+    """`make search` after `make html`: the build returned while Whoosh is still being written in the
+    background; the command line (a new process, as make runs it) waits for it or catches up."""
+    import subprocess
+    import sys
+
+    write_content(tmp_path / "content")
+    build(tmp_path, background=True)
+    wait_for_sync(tmp_path / "var" / "search-index")
+    for n in range(3):  # new articles in a second build, searched at once
+        (tmp_path / "content" / f"new-{n}.md").write_text(
+            f"Title: 新增报道{n}\nDate: 2024-01-0{n + 1}\nSlug: new-{n}\n\n独一无二的新词汇第{n}号。\n", encoding="utf-8")
+    build(tmp_path, background=True)
+    found = subprocess.run(
+        [sys.executable, "-m", "union_search.cli", "--json", "--limit", "all",
+         "--index", str(tmp_path / "var" / "search-index"), "独一无二的新词汇"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": os.path.abspath(PLUGINS_DIR)})
+    assert found.returncode == 0, found.stderr
+    assert sorted(r["url"] for r in json.loads(found.stdout)["results"]) == [f"articles/new-{n}/" for n in range(3)]
+    assert wait_for_sync(tmp_path / "var" / "search-index")["state"] == "done"
 
 
 @pytest.mark.build
@@ -123,7 +166,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def build_summary(caplog) -> str:
-    summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("search index:")]
+    summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("search export:")]
     assert summaries, "the search build logged no summary"
     return summaries[-1]
 
@@ -136,9 +179,11 @@ def test_articles_are_analysed_while_pelican_reads_them_without_changing_the_exp
         write_content(tmp_path / name / "content")
     with caplog.at_level(logging.INFO, logger="union_search.plugin"):
         build(tmp_path / "early", background=True)
-        assert "(0 analysed, " in build_summary(caplog)
+        assert build_summary(caplog).startswith("search export: 0 analysed, ")
         build(tmp_path / "late", background=True, SEARCH_EARLY_ANALYSIS=False)
-        assert f"({len(ARTICLES)} analysed, " in build_summary(caplog)
+        assert build_summary(caplog).startswith(f"search export: {len(ARTICLES)} analysed, ")
+    for name in ("early", "late"):
+        wait_for_sync(tmp_path / name / "var" / "search-index")
     early, late = tree(tmp_path / "early" / "output" / "search"), tree(tmp_path / "late" / "output" / "search")
     assert len(early) > 10
     assert early == late

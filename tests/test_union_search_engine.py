@@ -218,3 +218,21 @@ def test_a_query_fetches_only_a_few_small_pieces(built):
         search(export, parse_query(text))
         assert export.bytes_fetched < 100_000, (text, export.fetched)
         assert all(name.split("/")[0] in "itpf" for name in export.fetched), export.fetched
+
+
+def test_snippets_cut_from_a_fragment_head_are_those_of_the_whole_body(built):
+    """A result's body rest is fetched only when its head cannot decide the snippet; when it can,
+    the snippet (marks, cut, ellipses) is exactly the one the whole body gives."""
+    records, _, export = built
+    rests_needed = decided = 0
+    for text in DONE_QUERIES + ["工会", "职工", '"岗位练兵"', "region:黄岩区", "协商 帮扶"]:
+        query = parse_query(text)
+        for hit in search(export, query)[:20]:
+            export.reset_counter()
+            shown = export.stored(hit.doc, hit.highlight_terms)
+            fetched_rest = any(name.startswith("r/") for name in export.fetched)
+            whole = export.fragment(hit.doc)["body"]
+            rests_needed += fetched_rest
+            decided += not fetched_rest and len(whole) > len(shown["body"])
+            assert make_snippet(shown["body"], hit.highlight_terms) == make_snippet(whole, hit.highlight_terms)
+    assert decided > rests_needed > 0  # most snippets come from the head alone; some need the rest

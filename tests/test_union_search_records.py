@@ -9,7 +9,7 @@ from union_search.records import facet_values, html_to_text, record_from_article
 
 
 def article(**fields):
-    base = dict(url="articles/x/", title="标题", content="<p>正文</p>", date=datetime.datetime(2023, 5, 1),
+    base = dict(url="articles/x/", title="标题", _content="<p>正文</p>", date=datetime.datetime(2023, 5, 1),
                 summary="", source_path="content/x.md")
     base.update(fields)
     return SimpleNamespace(**base)
@@ -35,7 +35,7 @@ def test_region_paths_are_found_under_every_level():
 def test_body_is_plain_text_with_subtitle_and_no_markup():
     record = record_from_article(article(
         subtitle="安吉县快递行业工资福利有了统一标准",
-        content="<h2>小标题</h2><p>“白纸黑字”的<strong>保障</strong></p><script>x()</script>",
+        _content="<h2>小标题</h2><p>“白纸黑字”的<strong>保障</strong></p><script>x()</script>",
     ))
     assert record.body == "安吉县快递行业工资福利有了统一标准\n小标题\n“白纸黑字”的保障"
     assert record.date == "2023-05-01" and record.year == "2023"
@@ -44,19 +44,3 @@ def test_body_is_plain_text_with_subtitle_and_no_markup():
 def test_html_to_text_keeps_every_character_of_the_text():
     assert html_to_text("<p>工会&amp;职工 &lt;家&gt;</p>") == "工会&职工 <家>"
     assert html_to_text("<p>第一段<a href='#'>链接</a>文字</p><p>第二段</p>") == "第一段链接文字\n第二段"
-
-
-def test_html_text_cache_gives_html_to_text_results_across_builds(tmp_path):
-    from union_search.records import HtmlTextCache
-
-    path = str(tmp_path / "cache" / "html-text.marshal")
-    pages = ["<p>职工的<strong>保障</strong></p><p>第二段</p>", "<h2>小标题</h2><ul><li>一</li><li>二</li></ul>", ""]
-    first = HtmlTextCache(path).load()
-    assert [first.text(p) for p in pages] == [html_to_text(p) for p in pages]
-    first.save()
-    second = HtmlTextCache(path).load()
-    assert len(second.stored) == 2
-    assert [second.text(p) for p in pages] == [html_to_text(p) for p in pages]
-    (tmp_path / "cache" / "html-text.marshal").write_bytes(b"\x00damaged")
-    third = HtmlTextCache(path).load()
-    assert third.stored == {} and third.text(pages[0]) == html_to_text(pages[0])

@@ -9,11 +9,11 @@ from __future__ import annotations
 import marshal
 import os
 import tempfile
-from collections import Counter
 from dataclasses import dataclass
 
 import union_text
 
+from .net import word_char_count
 from .progress import Progress
 from .records import ArticleRecord
 
@@ -22,13 +22,18 @@ from .records import ArticleRecord
 class FieldAnalysis:
     words: dict[str, int]  # word term → frequency (sub-words included)
     word_len: int  # number of word positions (BM25 length of the word fields)
-    bigrams: dict[str, list[int]]  # bigram → character offsets in this field
-    unigrams: dict[str, int]  # single character → frequency
     char_len: int  # number of word characters (BM25 length of the net fields)
 
 
 @dataclass
 class DocAnalysis:
+    """What segmentation finds in one article (the slow part of analysis, hence cached).
+
+    The substring net (bigrams with offsets, single characters) is not kept:
+    net.net_arrays() derives it from the text in a few array operations
+    whenever it is needed.
+    """
+
     text_hash: str
     title_len: int  # characters in the title (body offsets are shifted by title_len + 1)
     title: FieldAnalysis
@@ -38,14 +43,11 @@ class DocAnalysis:
 def analyze_field(text: str) -> FieldAnalysis:
     folded = union_text.fold(text)
     words, word_len = union_text.word_counts(folded)  # the terms of union_text.segment()
-    runs = union_text.word_runs(folded)
-    unigrams = Counter("".join(run for run, _ in runs))
-    return FieldAnalysis(words, word_len, union_text.bigram_offsets(runs), dict(unigrams),
-                         sum(unigrams.values()))
+    return FieldAnalysis(words, word_len, word_char_count(folded))
 
 
 def _field_to_tuple(f: FieldAnalysis) -> tuple:
-    return (f.words, f.word_len, f.bigrams, f.unigrams, f.char_len)
+    return (f.words, f.word_len, f.char_len)
 
 
 def to_builtins(analysis: DocAnalysis) -> tuple:
@@ -68,11 +70,14 @@ def analyze_record(record: ArticleRecord) -> DocAnalysis:
     )
 
 
+CACHE_FORMAT = "w"  # changes when DocAnalysis does: "w" = words only (no net)
+
+
 class AnalysisCache:
     """Marshalled analyses under `directory`, keyed by text hash and analyzer fingerprint."""
 
     def __init__(self, directory: str):
-        self.directory = os.path.join(directory, union_text.analyzer_fingerprint())
+        self.directory = os.path.join(directory, f"{union_text.analyzer_fingerprint()}-{CACHE_FORMAT}")
         self.hits = 0
         self.misses = 0
         self.prefilled: set[str] = set()  # analysed by prefill()'s second process: count as misses

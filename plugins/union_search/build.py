@@ -1,66 +1,63 @@
-"""One search build: analyse (cached), update the Whoosh index, export the static pieces."""
+"""One search build: analyse (cached), write the static export, then bring the editors' index in line."""
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .analysis import AnalysisCache, prefill
-from .export import ExportReport, export_index, export_is_current
-from .index import EXPORT_DIR, IndexUpdate, current_path, update_index
+from .export import ExportReport, write_export
+from .index import IndexUpdate, read_site, record_site, sync_index
 from .records import ArticleRecord
 
-EXPORT_REPORT = "export-report.json"
+DEFAULT_EXPORT = "export"  # inside the index directory when no site output is given (tests, tools)
 
 
 @dataclass
 class BuildReport:
-    index: IndexUpdate
-    export: ExportReport | None
+    export: ExportReport | None  # None: the export was already current
+    index: IndexUpdate | None  # None: not synced here (a background process does it) or already current
     analysed: int
     analysis_cache_hits: int
     seconds: float
 
     def summary(self) -> str:
-        i = self.index
-        text = (
-            f"search index: {i.added} added, {i.updated} updated, {i.removed} removed, "
-            f"{i.unchanged} unchanged ({self.analysed} analysed, {self.analysis_cache_hits} from cache)"
-        )
-        if self.export:
-            e = self.export
-            text += (
-                f"; export: {e.documents} documents, {e.terms} terms, {e.files_written} files written, "
-                f"{e.files_kept} kept, {e.bytes_total / 1e6:.1f} MB"
-            )
+        text = f"search export: {self.analysed} analysed, {self.analysis_cache_hits} from cache"
+        e = self.export
+        if e:
+            how = "updated in place" if e.incremental else "written in full"
+            text += (f"; {e.documents} documents, {e.terms} terms ({e.terms_rewritten} rewritten, {how}), "
+                     f"{e.files_written} files written, {e.files_kept} kept, {e.files_removed} removed")
+        else:
+            text += "; unchanged"
+        if self.index:
+            i = self.index
+            text += (f"; editors' index: {i.added} added, {i.updated} updated, {i.removed} removed, "
+                     f"{i.unchanged} unchanged")
         return text + f" in {self.seconds:.1f} s"
 
 
-def build_search(records: list[ArticleRecord], index_dir: str, cache_dir: str) -> BuildReport:
-    """Update the index (and its export, in the same atomic generation) from `records`."""
-    started = time.monotonic()
+def export_search(records: list[ArticleRecord], index_dir: str, cache_dir: str,
+                  export_dir: str | None = None) -> tuple[ExportReport, AnalysisCache]:
+    """The export only (what the site needs); the editors' index follows with sync_index()."""
+    export_dir = export_dir or os.path.join(index_dir, DEFAULT_EXPORT)
     cache = AnalysisCache(cache_dir)
     prefill(cache, records)
-    exported: list[ExportReport] = []
+    record_site(index_dir, export_dir, cache_dir)
+    return write_export(export_dir, records, cache.get, index_dir, cache.by_hash), cache
 
-    def write_export(generation_dir: str) -> None:
-        root = os.path.join(generation_dir, EXPORT_DIR)
-        report = export_index(generation_dir, root, records, cache.get, cache.by_hash)
-        exported.append(report)
-        with open(os.path.join(generation_dir, EXPORT_REPORT), "w", encoding="utf-8") as handle:
-            json.dump(asdict(report), handle)  # read back when a forked child wrote the export
 
-    index_report = update_index(index_dir, records, cache.get, finish=write_export, parallel_finish=True,
-                                refresh=not export_is_current(export_path(index_dir)))
-    if not exported and index_report.exported:
-        with open(os.path.join(current_path(index_dir), EXPORT_REPORT), encoding="utf-8") as handle:
-            exported.append(ExportReport(**json.load(handle)))
-    return BuildReport(index_report, exported[0] if exported else None, cache.misses, cache.hits,
+def build_search(records: list[ArticleRecord], index_dir: str, cache_dir: str,
+                 export_dir: str | None = None, sync: bool = True) -> BuildReport:
+    """Write the export of `records` into `export_dir` and (with `sync`) update the Whoosh index."""
+    started = time.monotonic()
+    report, cache = export_search(records, index_dir, cache_dir, export_dir)
+    index = sync_index(index_dir) if sync else None
+    return BuildReport(report if report.changed else None, index, cache.misses, cache.hits,
                        time.monotonic() - started)
 
 
 def export_path(index_dir: str) -> str:
-    """The export of the current generation (what gets published to output/search)."""
-    return os.path.join(current_path(index_dir), EXPORT_DIR)
+    """The export the index at `index_dir` follows (what a build published)."""
+    return read_site(index_dir)["export"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from itertools import chain
 from operator import sub
 
+import numpy as np
+
 _TABLE_LIMIT = 1 << 14
 
 
@@ -130,3 +132,59 @@ def decode_doc_set(data: bytes) -> list[int]:
         raise ValueError(f"unknown document set kind {data[0]}")
     return [index * 8 + bit for index, byte in enumerate(data[1:]) if byte
             for bit in range(8) if byte >> bit & 1]
+
+
+# ---------------------------------------------------------------- the same coding for whole arrays (numpy)
+
+def varint_sizes(values):
+    """Bytes each value of a numpy array of non-negative integers takes as a varint (uint8 array)."""
+    values = np.asarray(values)
+    sizes = np.ones(values.shape, dtype=np.uint8)
+    top = int(values.max()) if values.size else 0
+    for shift in range(7, max(7, top.bit_length()) + 1, 7):
+        sizes += values >= (1 << shift)
+    return sizes
+
+
+def encode_varint_array(values, sizes=None) -> bytes:
+    """encode_varints() for a numpy array: all values' varints, concatenated."""
+    values = np.asarray(values)
+    if sizes is None:
+        sizes = varint_sizes(values)
+    ends = np.cumsum(sizes, dtype=np.int64)
+    total = int(ends[-1]) if len(ends) else 0
+    starts = (ends - sizes).astype(np.int32 if total < 2**31 else np.int64)  # each value's first byte
+    del ends
+    out = np.empty(total, dtype=np.uint8)
+    longer = sizes > 1
+    out[starts] = (values & 0x7F).astype(np.uint8) | (longer.view(np.uint8) << 7)
+    chosen = np.flatnonzero(longer)  # the values that take another byte
+    byte = 1
+    while len(chosen):
+        more = sizes[chosen] > byte + 1
+        out[starts[chosen] + byte] = ((values[chosen] >> (7 * byte)) & 0x7F).astype(np.uint8) | (
+            more.view(np.uint8) << 7)
+        chosen = chosen[more]
+        byte += 1
+    return out.tobytes()
+
+
+def decode_varint_array(data: bytes) -> np.ndarray:
+    """All varints of `data` as an int64 array (decode_varints for a whole stream at once)."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(raw < 0x80)
+    starts = np.empty_like(ends)
+    if len(ends):
+        starts[0] = 0
+        starts[1:] = ends[:-1] + 1
+    values = np.zeros(len(ends), dtype=np.int64)
+    lengths = ends - starts + 1
+    for k in range(int(lengths.max()) if len(lengths) else 0):
+        have = lengths > k
+        values[have] |= (raw[starts[have] + k].astype(np.int64) & 0x7F) << (7 * k)
+    return values
+
+
+def varint_size(value: int) -> int:
+    """Bytes one non-negative integer takes as a varint."""
+    return max(1, (value.bit_length() + 6) // 7)

@@ -1,50 +1,65 @@
-"""Static export of the Whoosh index into output/search/ (format: docs/search-export-format.md).
+"""Static export of the search index into output/search/ (format 3: docs/search-export-format.md).
 
-Built from the same cached per-article analyses the Whoosh index was fed,
-inverted into compact arrays one article at a time.  Pieces have content-hashed names; a piece that
-already exists is not rewritten, and the manifest is replaced last, so a
-reader never sees a manifest naming a missing piece.
+Written straight into its published directory: pieces have content-hashed
+names and are written before the manifest, which is replaced atomically, so a
+reader (or a build killed half way) never sees a manifest naming a missing
+piece; pieces no manifest names are removed afterwards.
+
+Built from the articles' cached analyses (the words) and their text (the
+substring net, net.py), inverted in numpy (invert.py).  A rebuild updates
+the export in place when few articles changed: only the terms whose
+postings changed are rewritten (export_terms.update_terms), which a small
+state file beside the editors' index makes possible (export_state.py).
+
+Document ids follow date, oldest first (then URL, descending), so a new
+article takes the next id and leaves every other posting as it was.  Each
+posting's q is computed with the document's reference lengths, which an edit
+keeps while the true lengths stay within LENGTH_TOLERANCE of them (and the
+collection's reference averages within AVG_TOLERANCE), so that an edit
+changes only the postings of the words it added or removed; fragments carry
+the lengths so the editors' index ranks with the same numbers.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import math
 import os
+import shutil
 import tempfile
 import time
-from array import array
 from dataclasses import dataclass
+
+import numpy as np
+
 
 import union_text
 
-from . import export_state
-from . import index as search_index
-from . import scoring
-from .scoring import Q_SCALE
-from .analysis import DocAnalysis
-from .encoding import encode_doc_set, encode_positions, encode_postings
+from . import concepts as search_concepts
+from . import export_state, locks, scoring
+from .analysis import DocAnalysis, analyze_record
+from .encoding import encode_doc_set
 from .engine import MAX_QUERY_WORD
-from .highlight import SNIPPET_CHARS, SNIPPET_LEAD
-from .pinyin import pinyin_table
+from .export_state import DocState, ExportState
+from .export_terms import (KIND_LETTER, changed_entries, entry_pieces, full_entries, read_chunk_list, split_key,
+                           term_key, update_terms, write_terms)
+from .highlight import PART_CHARS, PART_LEAD, SNIPPET_CHARS, SNIPPET_LEAD
+from .invert import KINDS, Inverter
+from .net import net_arrays
+from .pinyin import pinyin_keys, top_words
 from .query import FILTER_NAMES
 from .records import ArticleRecord, facet_values
 
-FORMAT_VERSION = 2  # 2: facet document sets may be bitmaps (encode_doc_set)
-INLINE_MAX = 192
-SEGMENT_MAX = 16 * 1024
-CHUNK_TARGET = 4 * 1024
+FORMAT_VERSION = 3
+HEAD_CHARS = 600  # body characters in the fragment; the rest is a piece of its own, fetched when needed
 DOCMAP_SIZE = 64  # documents per doc map, doubled while the manifest would list over MAX_DOCMAPS
 MAX_DOCMAPS = 256
-PAGE_SIZE = 128  # chunk entries per index page (keeps the manifest tiny at 10,000 articles)
 MANIFEST = "manifest.json"
-
-
-def doc_order_key(date: str, url: str):
-    """Export document ids follow this order: date descending, then URL ascending."""
-    return (tuple(-ord(c) for c in date) + (1,), url)
+AVG_TOLERANCE = 0.02
+LENGTH_TOLERANCE = 0.03
+MAX_TOUCHED_SHARE = 0.05  # above this share of changed documents (and MIN_TOUCHED) a full export is quicker
+MIN_TOUCHED = 32
+PIECE_DIRS = ("i", "t", "p", "m", "d", "r", "f", "c", "y", "k", "s")
 
 
 @dataclass
@@ -55,38 +70,38 @@ class ExportReport:
     files_written: int = 0
     files_kept: int = 0
     files_removed: int = 0
-    bytes_total: int = 0
+    bytes_written: int = 0
     seconds: float = 0.0
-    largest_file: int = 0
-    incremental: bool = False  # postings reused from the previous export (export_state.py)
+    incremental: bool = False  # updated in place from the previous export
+    terms_rewritten: int = 0
+    changed: bool = True  # False: nothing to do, the export was current
 
 
 class _PieceWriter:
-    """Writes content-hashed files under the export directory, skipping existing ones.
-
-    The directory belongs to a generation being built (index.update_index),
-    which is discarded unless the build completes, so a piece is written in
-    place, without a temporary file and rename: a one-article rebuild writes
-    thousands of them.
-    """
+    """Writes content-hashed files under the export directory, skipping existing ones."""
 
     def __init__(self, root: str, report: ExportReport):
         self.root = root
         self.report = report
         self.names: set[str] = set()
+        self.segment_refs: dict[str, int] = {}  # p/ piece → entries written now that name it
 
     def write(self, subdir: str, data: bytes, ext: str) -> str:
         name = f"{subdir}/{hashlib.sha256(data).hexdigest()[:16]}.{ext}"
-        path = os.path.join(self.root, name)
         self.names.add(name)
-        self.report.bytes_total += len(data)
-        self.report.largest_file = max(self.report.largest_file, len(data))
-        if os.path.exists(path):
+        if subdir == "p":
+            self.segment_refs[name] = self.segment_refs.get(name, 0) + 1
+        path = os.path.join(self.root, name)
+        try:
+            kept = os.stat(path).st_size == len(data)  # a shorter file: a killed build's partial write
+        except FileNotFoundError:
+            kept = False
+        if kept:
             self.report.files_kept += 1
             return name
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        _write_new(path, data)
+        _write_piece(path, data)
         self.report.files_written += 1
+        self.report.bytes_written += len(data)
         return name
 
     def write_json(self, subdir: str, obj) -> str:
@@ -97,194 +112,100 @@ def _json_bytes(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _write_new(path: str, data: bytes) -> None:
-    """Create `path` (it must not exist: an existing piece may be a hard link into the previous generation)."""
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+def _write_piece(path: str, data: bytes) -> None:
+    """Write a new piece in place.  No manifest names it yet, so no reader sees it before it is
+    complete; a partial piece a killed build left is shorter than its data and written again."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         os.fchmod(handle, 0o644)  # served by any web server, whatever the umask
-        with os.fdopen(handle, "wb", closefd=False) as out:
-            out.write(data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
     finally:
         os.close(handle)
 
 
-def _atomic_write(path: str, data: bytes) -> None:
+def _write_new(path: str, data: bytes) -> None:
+    """Write a file through a temporary name and rename it: readers see the old or the new one."""
     handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(temp, 0o644)  # served by any web server
-    os.replace(temp, path)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, 0o644)  # served by any web server, whatever the umask
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+def _atomic_write(path: str, data: bytes) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    _write_new(path, data)
 
 
-def _store(segments, pieces: _PieceWriter):
-    if len(segments) == 1 and len(segments[0][2]) <= INLINE_MAX:
-        return _b64(segments[0][2])
-    return {"segments": [[a, b, pieces.write("p", data, "bin")] for a, b, data in segments]}
+# ---------------------------------------------------------------- documents
 
 
-def _segments(docs, encode_range, start: int = 0, end: int | None = None) -> list:
-    """Split docs[start:end] so each encoded part is at most SEGMENT_MAX bytes (one document never splits)."""
-    end = len(docs) if end is None else end
-    data = encode_range(start, end)
-    if len(data) <= SEGMENT_MAX or end - start == 1:
-        return [(docs[start], docs[end - 1], data)]
-    parts = -(-len(data) // SEGMENT_MAX) + 1
-    step = max(1, -(-(end - start) // parts))
-    out = []
-    for a in range(start, end, step):
-        out.extend(_segments(docs, encode_range, a, min(end, a + step)))
-    return out
+def doc_order_key(date: str, url: str):
+    """Rank order (newest first, then URL ascending): export ids run the other way, oldest first."""
+    return (tuple(-ord(c) for c in date) + (1,), url)
 
 
-class _Inverted:
-    """Postings of every term, gathered one document at a time into compact arrays."""
-
-    def __init__(self, stats: dict):
-        self.avg_words = (stats["avg_title_words"], stats["avg_body_words"])
-        self.avg_chars = (stats["avg_title_chars"], stats["avg_body_chars"])
-        self.words: dict[str, tuple[array, array]] = {}
-        self.unigrams: dict[str, tuple[array, array]] = {}
-        self.bigrams: dict[str, tuple[array, array, array, array]] = {}
-
-    @staticmethod
-    def _add_counts(table, doc, title, body, factors):
-        # same arithmetic as scoring.quantize, inlined: this loop runs once per posting
-        factor_title, factor_body = factors
-        floor = math.floor
-        for term, tf in body.items():
-            total = title.get(term, 0) * factor_title + tf * factor_body
-            entry = table.get(term)
-            if entry is None:
-                entry = table[term] = (array("I"), array("I"))
-            entry[0].append(doc)
-            entry[1].append(max(1, floor(total * Q_SCALE + 0.5)))
-        for term, tf in title.items():
-            if term in body:
-                continue
-            total = tf * factor_title + 0 * factor_body
-            entry = table.get(term)
-            if entry is None:
-                entry = table[term] = (array("I"), array("I"))
-            entry[0].append(doc)
-            entry[1].append(max(1, floor(total * Q_SCALE + 0.5)))
-
-    def add(self, doc: int, analysis: DocAnalysis) -> None:
-        t, b = analysis.title, analysis.body
-        word_factors = scoring.field_factors(t.word_len, b.word_len, *self.avg_words)
-        char_factors = scoring.field_factors(t.char_len, b.char_len, *self.avg_chars)
-        self._add_counts(self.words, doc, t.words, b.words, word_factors)
-        self._add_counts(self.unigrams, doc, t.unigrams, b.unigrams, char_factors)
-        shift = (analysis.title_len + 1).__add__  # body offsets follow the title's
-        quantize = scoring.quantize
-        q_of: dict[tuple[int, int], int] = {}  # (tf title, tf body) → q: few distinct pairs per document
-        bigrams = self.bigrams
-        title_bigrams = t.bigrams
-        for term, in_body in b.bigrams.items():  # this loop runs once per bigram posting
-            in_title = title_bigrams.get(term, ())
-            tfs = (len(in_title), len(in_body))
-            q = q_of.get(tfs)
-            if q is None:
-                q = q_of[tfs] = quantize(tfs[0], tfs[1], char_factors)
-            entry = bigrams.get(term)
-            if entry is None:
-                entry = bigrams[term] = (array("I"), array("I"), array("I"), array("I"))
-            entry[0].append(doc)
-            entry[1].append(q)
-            entry[2].append(tfs[0] + tfs[1])
-            positions = entry[3]
-            if in_title:
-                positions.extend(in_title)
-            positions.extend(map(shift, in_body))
-        for term, in_title in title_bigrams.items():
-            if term in b.bigrams:
-                continue
-            entry = bigrams.get(term)
-            if entry is None:
-                entry = bigrams[term] = (array("I"), array("I"), array("I"), array("I"))
-            entry[0].append(doc)
-            entry[1].append(quantize(len(in_title), 0, char_factors))
-            entry[2].append(len(in_title))
-            entry[3].extend(in_title)
-
-    def keys(self) -> list[str]:
-        """All term keys in code point order (the chunk order)."""
-        self.pinyin = pinyin_table({word: len(entry[0]) for word, entry in self.words.items()})
-        return sorted(
-            [f"b:{t}" for t in self.bigrams] + [f"u:{t}" for t in self.unigrams]
-            + [f"w:{t}" for t in self.words] + [f"p:{t}" for t in self.pinyin]
-        )
+def order_records(records: list[ArticleRecord]) -> list[ArticleRecord]:
+    """Records in export id order: the oldest first (a new article gets the next id)."""
+    urls = [r.url for r in records]
+    if len(set(urls)) != len(urls):
+        seen: set[str] = set()
+        dupes = sorted({u for u in urls if u in seen or seen.add(u)})
+        raise ValueError(f"two articles share the URL {dupes[0]!r}: give one of them another slug")
+    return sorted(records, key=lambda r: doc_order_key(r.date, r.url), reverse=True)
 
 
-def _term_entry(key: str, inverted: _Inverted, pieces: _PieceWriter) -> list:
-    kind, term = key[0], key[2:]
-    if kind == "p":
-        words = inverted.pinyin[term]
-        return [key, len(words), words]
-    if kind == "b":
-        docs, qs, counts, flat = inverted.bigrams[term]
-    else:
-        docs, qs = (inverted.words if kind == "w" else inverted.unigrams)[term]
-    postings = _segments(docs, lambda a, z: encode_postings(docs[a:z], qs[a:z]))
-    entry = [key, len(docs), _store(postings, pieces)]
-    if kind == "b":
-        offsets = [0]
-        for count in counts:
-            offsets.append(offsets[-1] + count)
-        lists = [flat[offsets[i] : offsets[i + 1]] for i in range(len(docs))]
-        positions = _segments(docs, lambda a, z: encode_positions(docs[a:z], lists[a:z]))
-        entry.append(_store(positions, pieces))
-    return entry
+def lengths_of(analysis: DocAnalysis) -> tuple[int, int, int, int]:
+    t, b = analysis.title, analysis.body
+    return (t.word_len, b.word_len, t.char_len, b.char_len)
 
 
-def _entry_pieces(entry: list) -> list[str]:
-    return [segment[2] for stream in entry[2:] if isinstance(stream, dict) for segment in stream["segments"]]
+def _within(reference, actual, tolerance: float) -> bool:
+    return all(abs(a - r) <= tolerance * max(a, 1) for r, a in zip(reference, actual))
 
 
-def _write_terms(inverted: _Inverted, pieces: _PieceWriter, report: ExportReport,
-                 reusable: dict | None = None, entries: dict | None = None) -> list:
-    """Term chunks and index pages.  `reusable`: key → (entry, piece bytes) of terms whose
-    streams are unchanged since the previous build; `entries` collects the same for the next."""
-    reusable = reusable or {}
-    chunks: list = []
-    current: list = []
-    size = 0
-    for key in inverted.keys():
-        previous = reusable.get(key)
-        if previous is not None and all(os.path.exists(os.path.join(pieces.root, name))
-                                        for name in _entry_pieces(previous[0])):
-            entry, piece_bytes = previous
-            names = _entry_pieces(entry)
-            pieces.names.update(names)
-            report.files_kept += len(names)
-            report.bytes_total += piece_bytes
-        else:
-            before = report.bytes_total
-            entry = _term_entry(key, inverted, pieces)
-            piece_bytes = report.bytes_total - before
-        if entries is not None and key[0] != "p":
-            entries[key] = (entry, piece_bytes)
-        report.terms += 1
-        current.append(entry)
-        size += len(_json_bytes(entry))
-        if size >= CHUNK_TARGET:
-            chunks.append([current[0][0], pieces.write_json("t", {"terms": current})])
-            current, size = [], 0
-    if current:
-        chunks.append([current[0][0], pieces.write_json("t", {"terms": current})])
-    return [
-        [chunks[i][0], pieces.write_json("i", {"chunks": chunks[i : i + PAGE_SIZE]})]
-        for i in range(0, len(chunks), PAGE_SIZE)
-    ]
+def fragment(record: ArticleRecord, lens) -> tuple[dict, str]:
+    """The document's display fragment (without its rest piece's name) and the body's rest."""
+    body = record.body
+    data = {"url": record.url, "title": record.title, "date": record.date,
+            "regions": list(record.regions), "topics": list(record.topics),
+            "lens": list(lens), "head": body[:HEAD_CHARS]}
+    return data, body[HEAD_CHARS:]
+
+
+def _write_fragment(record: ArticleRecord, lens, pieces: _PieceWriter) -> str:
+    data, rest = fragment(record, lens)
+    if rest:
+        data["rest"] = pieces.write("r", rest.encode("utf-8"), "txt")
+    return pieces.write_json("d", data)
+
+
+def read_fragment(root: str, name: str, with_rest: bool = True) -> dict:
+    """A fragment with its body put together ("body": head + rest)."""
+    with open(os.path.join(root, name), encoding="utf-8") as handle:
+        data = json.load(handle)
+    body = data["head"]
+    if with_rest and data.get("rest"):
+        with open(os.path.join(root, data["rest"]), encoding="utf-8") as handle:
+            body += handle.read()
+    data["body"] = body
+    return data
 
 
 def docmap_size(doc_count: int) -> int:
     """Documents per doc map.  A query's ten results usually sit in ten different maps, so
-    small maps mean fewer bytes per query (at 10,000 articles 256 per map cost 21 KB gzip of
-    maps per first query, 64 cost 7 KB); the manifest, fetched by every query, lists them all,
+    small maps mean fewer bytes per query; the manifest, fetched by every query, lists them all,
     so the size doubles to keep that list at most MAX_DOCMAPS long."""
     size = DOCMAP_SIZE
     while doc_count > size * MAX_DOCMAPS:
@@ -292,11 +213,15 @@ def docmap_size(doc_count: int) -> int:
     return size
 
 
-def _write_documents(ordered: list[ArticleRecord], pieces: _PieceWriter):
-    fragments = []
+def _write_docmaps(fragments: list[str], pieces: _PieceWriter) -> list:
+    size = docmap_size(len(fragments))
+    return [[start, pieces.write_json("m", {"first": start, "fragments": fragments[start : start + size]})]
+            for start in range(0, len(fragments), size)]
+
+
+def _write_facets(ordered: list[ArticleRecord], pieces: _PieceWriter) -> str:
     facet_docs: dict[str, dict[str, tuple[str, list[int]]]] = {"region": {}, "topic": {}, "year": {}}
     for i, record in enumerate(ordered):
-        fragments.append(pieces.write_json("d", search_index.stored_document(record)))
         values = {
             "region": facet_values(record.regions),
             "topic": facet_values(record.topics),
@@ -304,100 +229,368 @@ def _write_documents(ordered: list[ArticleRecord], pieces: _PieceWriter):
         }
         for facet, names in values.items():
             for name in names:
-                folded = union_text.fold(name)
-                facet_docs[facet].setdefault(folded, (name, []))[1].append(i)
-    size = docmap_size(len(fragments))
-    docmaps = [
-        [start, pieces.write_json("m", {"first": start, "fragments": fragments[start : start + size]})]
-        for start in range(0, len(fragments), size)
-    ]
+                facet_docs[facet].setdefault(union_text.fold(name), (name, []))[1].append(i)
+    import base64
+
     facets = {
-        facet: [[folded, name, _b64(encode_doc_set(docs, len(ordered)))]
+        facet: [[folded, name, base64.b64encode(encode_doc_set(docs, len(ordered))).decode("ascii")]
                 for folded, (name, docs) in sorted(values.items())]
         for facet, values in facet_docs.items()
     }
-    return docmaps, facets
+    return pieces.write_json("f", facets)
 
 
-def export_index(generation_dir: str, root: str, records: list[ArticleRecord], get_analysis,
-                 analysis_by_hash=None) -> ExportReport:
-    """Write the export into directory `root` from the articles' cached analyses.
+# ---------------------------------------------------------------- terms
 
-    The Whoosh generation at `generation_dir` must hold exactly these
-    articles: its stats.json supplies the collection statistics, so both
-    rank with the same numbers.  With `analysis_by_hash(text_hash)` (an
-    analysis or None), the postings saved by the previous export in `root`
-    are reused and only changed articles are inverted (export_state.py).
+
+def _averages(docs: list[DocState], previous: tuple | None) -> tuple[float, float, float, float]:
+    count = len(docs)
+    sums = [0, 0, 0, 0]
+    for d in docs:
+        for k in range(4):
+            sums[k] += d.actual[k]
+    averages = tuple(s / count if count else 0.0 for s in sums)
+    if previous and all(abs(a - p) <= AVG_TOLERANCE * max(a, 1e-9) for a, p in zip(averages, previous)):
+        return tuple(previous)
+    return averages
+
+
+def _postings(inverter: Inverter, averages, lens, part: int | None = None) -> dict:
+    return {kind: inverter.postings(kind, averages[:2] if kind == "words" else averages[2:], lens, part)
+            for kind in KINDS}
+
+
+ROWS_PER_PARTITION = 1_000_000  # characters of text inverted at a time (≈ 100 bytes of memory each)
+BOUNDS_SAMPLE = 256  # articles whose characters choose the partitions' bounds
+
+
+def partition_bounds(ordered: list[ArticleRecord]) -> list[int]:
+    """First code points of the key partitions, so that each holds about ROWS_PER_PARTITION characters
+    (the articles' own characters, sampled, show how the keys spread over code points)."""
+    total = sum(len(r.title) + len(r.body) for r in ordered)
+    count = -(-total // ROWS_PER_PARTITION)
+    if count <= 1:
+        return [0]
+    step = max(1, len(ordered) // BOUNDS_SAMPLE)
+    sample = np.concatenate([net_arrays(r.title + "\n" + r.body)[2] for r in ordered[::step]] or
+                            [np.zeros(0, np.int64)])
+    if not len(sample):
+        return [0]
+    cuts = np.quantile(sample, np.arange(1, count) / count, method="lower").astype(np.int64).tolist()
+    return [0] + sorted(set(c for c in cuts if c > 0))
+
+
+def _rows(postings: dict) -> dict[str, dict[int, tuple]]:
+    """key → {doc: (q, positions)} of a few documents' postings (to compare two versions)."""
+    out: dict[str, dict[int, tuple]] = {}
+    for kind, found in postings.items():
+        letter = KIND_LETTER[kind]
+        starts, docs, qs = found.starts.tolist(), found.docs.tolist(), found.qs.tolist()
+        positions = found.positions.tolist() if found.positions is not None else None
+        pos_starts = found.pos_starts.tolist() if found.positions is not None else None
+        for i, term in enumerate(found.keys):
+            rows = out.setdefault(term_key(term, letter), {})
+            for p in range(starts[i], starts[i + 1]):
+                rows[docs[p]] = (qs[p], tuple(positions[pos_starts[p] : pos_starts[p + 1]])
+                                 if positions is not None else None)
+    return out
+
+
+def _pinyin_entries(words: set[str], word_df: dict[str, int], pinyin: dict[str, list[str]]) -> dict:
+    """Update the pinyin map for `words` (new, changed or gone) and return the p: entries to write."""
+    changed: set[str] = set()
+    for word in words:
+        for key in pinyin_keys(word):
+            listed = pinyin.setdefault(key, [])
+            if word_df.get(word, 0) and word not in listed:
+                listed.append(word)
+            elif not word_df.get(word, 0) and word in listed:
+                listed.remove(word)
+            changed.add(key)
+    entries = {}
+    for key in changed:
+        listed = pinyin.get(key) or []
+        if not listed:
+            pinyin.pop(key, None)
+            entries[term_key(key, "p")] = None
+        else:
+            best = top_words(listed, word_df)
+            entries[term_key(key, "p")] = [term_key(key, "p"), len(best), best]
+    return entries
+
+
+# ---------------------------------------------------------------- the export
+
+
+DIRTY = "export-dirty"  # in the index directory while an export is being written
+
+
+def write_export(root: str, records: list[ArticleRecord], analysis_of, index_dir: str,
+                 analysis_by_hash=None, force_full: bool = False) -> ExportReport:
+    """Bring the export in directory `root` in line with `records`.
+
+    `analysis_of(record)` gives a record's DocAnalysis (normally through the
+    cache); `analysis_by_hash(text_hash)` an older analysis or None (the
+    previous version of an edited article: its words leave the index).  The
+    state for the next build is kept in `index_dir`.  `force_full` writes every
+    term again, with the lengths an update in place would use (a check of the
+    update in place: both must give the same files).
     """
     started = time.monotonic()
+    root = os.path.abspath(root)
     os.makedirs(root, exist_ok=True)
+    os.makedirs(index_dir, exist_ok=True)
     report = ExportReport(directory=root)
     pieces = _PieceWriter(root, report)
-    stats = search_index.read_generation_stats(generation_dir)
-    ordered = sorted(records, key=lambda r: doc_order_key(r.date, r.url))
-    if stats["doc_count"] != len(ordered):
-        raise RuntimeError(
-            f"search index at {generation_dir} holds {stats['doc_count']} articles, the site {len(ordered)}: "
-            "delete the index directory and build again"
-        )
+    ordered = order_records(records)
     report.documents = len(ordered)
-    docmaps, facets = _write_documents(ordered, pieces)
-    inverted = _Inverted(stats)
-    state_key = export_state.state_key(stats)
-    identities = [export_state.doc_identity(r, r.date) for r in ordered]
-    state = export_state.load(root, state_key) if analysis_by_hash else None
-    reusable = {}
-    if state and export_state.invert_incrementally(
-            state, identities, inverted, lambda doc: get_analysis(ordered[doc]), analysis_by_hash):
-        report.incremental = True
-        reusable = {key: state["entries"][key] for key in inverted.unchanged if key in state["entries"]}
-    else:
-        for doc, record in enumerate(ordered):
-            inverted.add(doc, get_analysis(record))
-    del state
-    entries: dict = {}
-    pages = _write_terms(inverted, pieces, report, reusable, entries)
-    export_state.save(root, state_key, identities, inverted, entries)
-    vocabulary_chars = set(inverted.unigrams)
-    del inverted
+    code, analyzer = export_state.code_digest(), union_text.analyzer_fingerprint()
+    state_path = os.path.join(index_dir, export_state.STATE_FILE)
+    manifest_path = os.path.join(root, MANIFEST)
+    old_manifest_bytes = _read_bytes(manifest_path)
+    previous = export_state.load(state_path)
+    usable = bool(previous and old_manifest_bytes and previous.code == code and previous.analyzer == analyzer
+                  and previous.export_dir == root
+                  and previous.manifest == hashlib.sha1(old_manifest_bytes).hexdigest())
+    old_by_url = {d.url: (i, d) for i, d in enumerate(previous.docs)} if usable else {}
 
-    charmap = {t: s for t, s in sorted(union_text.t2s_map().items()) if s in vocabulary_chars}
+    # 1. which documents changed (text hashes only: unchanged ones are not read again)
+    docs: list[DocState] = []
+    touched: list[int] = []
+    for i, record in enumerate(ordered):
+        text_hash = record.text_hash()
+        old = old_by_url.get(record.url)
+        if old and old[1].text_hash == text_hash:
+            docs.append(DocState(record.url, record.date, text_hash, "", old[1].lens, old[1].actual))
+            if old[0] != i:
+                touched.append(i)
+        else:
+            docs.append(DocState(record.url, record.date, text_hash, "", (), ()))
+            touched.append(i)
+    new_urls = {d.url for d in docs}
+    removed = [i for i, d in enumerate(previous.docs) if d.url not in new_urls] if usable else []
+    if len(touched) + len(removed) > max(MIN_TOUCHED, MAX_TOUCHED_SHARE * len(docs)):
+        usable = False
+    keep_references = usable and force_full
+
+    dirty = os.path.join(index_dir, DIRTY)
+    full_gc = os.path.exists(dirty)  # the last export stopped half way: collect its leftovers too
+    open(dirty, "w").close()
+    inverter = None
+    analyses: dict[int, DocAnalysis] = {}
+    if usable:  # 2a. few changes: analyses of the changed documents only
+        for i in touched:
+            if not docs[i].actual:
+                analyses[i] = analysis_of(ordered[i])
+                actual = lengths_of(analyses[i])
+                old = old_by_url.get(docs[i].url)
+                docs[i].actual = actual
+                docs[i].lens = old[1].lens if old and _within(old[1].lens, actual, LENGTH_TOLERANCE) else actual
+        averages = _averages(docs, previous.averages)
+        if averages != tuple(previous.averages):
+            usable = keep_references = False
+    if force_full:
+        usable = False
+    spill = None
+    if not usable:  # 2b. a full export: every analysis once, into the inverter
+        analyses.clear()
+        bounds = partition_bounds(ordered)
+        for stale in os.listdir(index_dir):
+            if stale.startswith(".spill-"):  # left by a killed build
+                shutil.rmtree(os.path.join(index_dir, stale), ignore_errors=True)
+        spill = tempfile.mkdtemp(prefix=".spill-", dir=index_dir) if len(bounds) > 1 else None
+        inverter = Inverter(bounds, spill)
+        for i, record in enumerate(ordered):
+            analysis = analysis_of(record)
+            actual = lengths_of(analysis)
+            if not keep_references:
+                docs[i].lens = actual  # a full export ranks with the true lengths again
+            docs[i].actual = actual
+            inverter.add(i, analysis, record.title, record.body)
+        inverter.finish()
+        if not keep_references:
+            averages = _averages(docs, None)
+
+    for i, record in enumerate(ordered):
+        docs[i].fragment = _write_fragment(record, docs[i].lens, pieces)
+    docmaps = _write_docmaps([d.fragment for d in docs], pieces)
+    facets = _write_facets(ordered, pieces)
+    concepts = search_concepts.write_concepts(ordered, pieces)  # columns and short names: not in the fragments
+
+    if usable:
+        state = ExportState(code, analyzer, root, "", averages, docs, previous.word_df, previous.char_df,
+                            previous.pinyin)
+        old_manifest = json.loads(old_manifest_bytes)
+        if not touched and not removed and _same_documents(old_manifest, docmaps, facets, concepts):
+            os.unlink(dirty)
+            report.changed = False
+            report.terms = old_manifest.get("terms", 0)
+            report.seconds = time.monotonic() - started
+            return report
+        pages, terms, rescanned, old_segments = _update_terms(
+            root, old_manifest, ordered, docs, previous, touched, removed, averages, analyses, analysis_of,
+            analysis_by_hash, state, pieces, report)
+        report.incremental = True
+        refs = dict(previous.segment_refs)
+        for name in old_segments:
+            refs[name] = refs.get(name, 0) - 1
+        for name, count in pieces.segment_refs.items():
+            refs[name] = refs.get(name, 0) + count
+        dead_segments = {name for name, count in refs.items() if count <= 0}
+        for name in dead_segments:
+            del refs[name]
+        state.segment_refs = refs
+        dead_chunks = rescanned - pieces.names
+    else:
+        try:
+            word_df = inverter.words_df()
+            pinyin_map: dict[str, list[str]] = {}
+            for word in word_df:
+                for key in pinyin_keys(word):
+                    pinyin_map.setdefault(key, []).append(word)
+            pinyin = {key: top_words(listed, word_df) for key, listed in pinyin_map.items()}
+            char_df: dict[str, int] = {}
+            lens = {i: d.lens for i, d in enumerate(docs)}
+
+            def entries():  # one partition of the keys at a time: bounded memory
+                for part in inverter.partitions:
+                    postings = _postings(inverter, averages, lens, part)
+                    chars = postings["unigrams"]
+                    char_df.update(zip(chars.keys, chars.doc_freqs().tolist()))
+                    mine = {key: words for key, words in pinyin.items()
+                            if int(inverter.partition_of(np.array([ord(key[0])]))[0]) == part}
+                    yield from full_entries(postings, mine, pieces)
+
+            pages, terms = write_terms(entries(), pieces)
+        finally:
+            if spill:
+                shutil.rmtree(spill, ignore_errors=True)
+        report.terms_rewritten = terms
+        del inverter
+        state = ExportState(code, analyzer, root, "", averages, docs, word_df, char_df, pinyin_map,
+                            pieces.segment_refs)
+        dead_segments = dead_chunks = None  # everything not written or kept now
+    report.terms = terms
+
+    charmap = {t: s for t, s in sorted(union_text.t2s_map().items()) if s in state.char_df}
     manifest = {
         "format": FORMAT_VERSION,
-        "code": export_state.code_digest()[:16],  # a build re-exports when the export code changed
-        "analyzer": stats["analyzer"],
-        "doc_count": report.documents,
+        "code": code[:16],  # a build re-exports when the export code changed
+        "analyzer": analyzer,
+        "doc_count": len(docs),
+        "terms": terms,
         "bm25": {
             "k1": scoring.K1, "b": scoring.B,
             "title_weight": scoring.TITLE_WEIGHT, "body_weight": scoring.BODY_WEIGHT,
             "q_scale": scoring.Q_SCALE, "score_grain": scoring.SCORE_GRAIN,
         },
-        "avg": {
-            "title_words": stats["avg_title_words"], "body_words": stats["avg_body_words"],
-            "title_chars": stats["avg_title_chars"], "body_chars": stats["avg_body_chars"],
-        },
+        "avg": {"title_words": averages[0], "body_words": averages[1],
+                "title_chars": averages[2], "body_chars": averages[3]},
         "max_query_word": MAX_QUERY_WORD,
-        "snippet": {"chars": SNIPPET_CHARS, "lead": SNIPPET_LEAD},
+        "snippet": {"chars": SNIPPET_CHARS, "lead": SNIPPET_LEAD, "part_chars": PART_CHARS, "part_lead": PART_LEAD},
         "filters": FILTER_NAMES,
         "pages": pages,
         "docmaps": docmaps,
-        "facets": pieces.write_json("f", facets),
+        "facets": facets,
         "charmap": pieces.write_json("c", {"map": charmap}),
         "synonyms": pieces.write_json("y", {"groups": [list(g) for g in union_text.synonym_groups()]}),
+        "concepts": concepts,
     }
-    manifest_path = os.path.join(root, MANIFEST)
-    previous_names = _manifest_names(manifest_path)
     data = _json_bytes(manifest)
-    report.bytes_total += len(data)
     _atomic_write(manifest_path, data)
-    report.files_removed = _remove_unreferenced(root, pieces.names | previous_names)
+    state.manifest = hashlib.sha1(data).hexdigest()
+    export_state.save(state_path, state)
+    with locks.export_prune(index_dir) as allowed:
+        if allowed:  # else a reader holds the export: the next build collects the garbage
+            report.files_removed = _collect_garbage(root, pieces, state, pages, dead_chunks, dead_segments,
+                                                    full_gc)
+            os.unlink(dirty)
     report.seconds = time.monotonic() - started
     return report
 
 
+def _same_documents(manifest: dict, docmaps: list, facets: str, concepts) -> bool:
+    return (manifest.get("docmaps") == docmaps and manifest.get("facets") == facets
+            and manifest.get("concepts") == concepts)
+
+
+def _update_terms(root, old_manifest, ordered, docs, previous: ExportState, touched, removed, averages,
+                  analyses, analysis_of, analysis_by_hash, state: ExportState, pieces, report):
+    """Rewrite the entries of the terms whose postings the touched documents changed.
+
+    Returns (pages, number of terms, names of the old chunks read again, the segments the
+    rewritten entries named before, each as often as named)."""
+    old_ids = {d.url: i for i, d in enumerate(previous.docs)}
+    gone = sorted({old_ids[docs[i].url] for i in touched if docs[i].url in old_ids} | set(removed))
+    old_docs = previous.docs
+    old_inverter = Inverter()
+    for old_id in gone:
+        data = read_fragment(root, old_docs[old_id].fragment)
+        found = analysis_by_hash(old_docs[old_id].text_hash) if analysis_by_hash else None
+        analysis = found or analyze_record(ArticleRecord(url="", title=data["title"], body=data["body"]))
+        old_inverter.add(old_id, analysis, data["title"], data["body"])
+    old_rows = _rows(_postings(old_inverter, averages, {i: old_docs[i].lens for i in gone}))
+    new_inverter = Inverter()
+    for i in touched:
+        analysis = analyses.get(i) or analysis_of(ordered[i])
+        new_inverter.add(i, analysis, ordered[i].title, ordered[i].body)
+    new_rows = _rows(_postings(new_inverter, averages, {i: docs[i].lens for i in touched}))
+    changed_keys = sorted(k for k in old_rows.keys() | new_rows.keys() if old_rows.get(k) != new_rows.get(k))
+    old_entries = _old_entries(root, old_manifest, changed_keys)
+    old_segments = [name for entry in old_entries.values() for name in entry_pieces(entry)]
+    changes = changed_entries(changed_keys, old_entries, set(gone), new_rows, root, pieces)
+    changed_words: set[str] = set()
+    for key, entry in changes.items():
+        term, letter = split_key(key)
+        df = entry[1] if entry else 0
+        table = state.word_df if letter == "w" else state.char_df if letter == "u" else None
+        if table is None:
+            continue
+        before = table.get(term, 0)
+        if df:
+            table[term] = df
+        else:
+            table.pop(term, None)
+        if letter == "w" and before != df:
+            changed_words.add(term)
+    changes.update(_pinyin_entries(changed_words, state.word_df, state.pinyin))
+    report.terms_rewritten = len(changes)
+    pages, delta, rescanned = update_terms(root, old_manifest, changes, pieces)
+    return pages, old_manifest.get("terms", 0) + delta, rescanned, old_segments
+
+
+def _old_entries(root: str, manifest: dict, keys: list[str]) -> dict:
+    import bisect
+
+    chunks = read_chunk_list(root, manifest)
+    firsts = [first for first, _ in chunks]
+    wanted: dict[int, set] = {}
+    for key in keys:
+        index = bisect.bisect_right(firsts, key) - 1
+        if index >= 0:
+            wanted.setdefault(index, set()).add(key)
+    found = {}
+    for index, names in wanted.items():
+        with open(os.path.join(root, chunks[index][1]), encoding="utf-8") as handle:
+            for entry in json.load(handle)["terms"]:
+                if entry[0] in names:
+                    found[entry[0]] = entry
+    return found
+
+
+def _read_bytes(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------- reading back, pruning
+
+
 def export_is_current(root: str) -> bool:
-    """Whether the export in `root` was written by this code (else a build writes it again,
-    even when no article changed)."""
+    """Whether the export in `root` was written by this code."""
     try:
         with open(os.path.join(root, MANIFEST), encoding="utf-8") as handle:
             manifest = json.load(handle)
@@ -406,13 +599,13 @@ def export_is_current(root: str) -> bool:
     return manifest.get("format") == FORMAT_VERSION and manifest.get("code") == export_state.code_digest()[:16]
 
 
-def _manifest_names(path: str) -> set[str]:
+def referenced_names(root: str) -> set[str]:
+    """Every piece the manifest in `root` needs (the manifest itself excluded)."""
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(os.path.join(root, MANIFEST), encoding="utf-8") as handle:
             manifest = json.load(handle)
     except (OSError, ValueError):
         return set()
-    root = os.path.dirname(path)
 
     def load(name):
         try:
@@ -427,51 +620,61 @@ def _manifest_names(path: str) -> set[str]:
         for _, chunk in load(page).get("chunks", []):
             names.add(chunk)
             for entry in load(chunk).get("terms", []):
-                for stream in entry[2:]:
+                for stream in entry[2:4]:
                     if isinstance(stream, dict):
                         names.update(segment[2] for segment in stream["segments"])
     for _, docmap in manifest.get("docmaps", []):
         names.add(docmap)
-        names.update(load(docmap).get("fragments", []))
+        for name in load(docmap).get("fragments", []):
+            names.add(name)
+            rest = load(name).get("rest")
+            if rest:
+                names.add(rest)
+    names |= search_concepts.referenced(manifest, load)
     names.discard(None)
     return names
 
 
-def referenced_names(root: str) -> set[str]:
-    """Every piece the manifest in `root` needs (the manifest itself excluded)."""
-    return _manifest_names(os.path.join(root, MANIFEST))
+def _collect_garbage(root: str, pieces: _PieceWriter, state: ExportState, pages: list, dead_chunks, dead_segments,
+                     full: bool) -> int:
+    """Delete the pieces the new manifest does not name.
 
-
-def publish(staging: str, destination: str) -> int:
-    """Copy a finished export into `destination` (e.g. output/search): pieces first, manifest last.
-
-    Returns the number of files copied; pieces already present are skipped
-    (their names are content hashes).
+    Every fragment, rest, doc map, index page, concept shard (and its
+    document pieces) and facets/char map/synonyms file the manifest names was
+    written (or found) by this build: anything else in their folders goes.  Chunks and segments an update in place did
+    not touch were not visited, so their garbage is known otherwise: the old
+    chunks that were rebuilt, the segments no entry names any more
+    (state.segment_refs counts the entries naming each).  After a build that
+    stopped half way (`full`), chunks and segments are checked by listing
+    too, against the chunks the pages name and the segment counts.
     """
-    import shutil
-
-    names = referenced_names(staging)
-    copied = 0
-    for name in sorted(names):
-        target = os.path.join(destination, name)
-        if os.path.exists(target):
-            continue
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        try:
-            os.link(os.path.join(staging, name), target)
-        except OSError:
-            shutil.copy2(os.path.join(staging, name), target)
-        copied += 1
-    previous = referenced_names(destination)
-    with open(os.path.join(staging, MANIFEST), "rb") as handle:
-        _atomic_write(os.path.join(destination, MANIFEST), handle.read())
-    _remove_unreferenced(destination, names | previous)
-    return copied
-
-
-def _remove_unreferenced(root: str, keep: set[str]) -> int:
     removed = 0
-    for subdir in ("i", "t", "p", "m", "d", "f", "c", "y"):
+    for subdir in ("d", "r", "m", "i", "f", "c", "y", "k", "s"):
+        removed += _remove_all_but(root, pieces.names, (subdir,))
+    if dead_chunks is None:  # a full export: every chunk and segment was written now
+        return removed + _remove_all_but(root, pieces.names, ("t", "p"))
+    if full:
+        chunks = {chunk for _, page in pages for _, chunk in _read_json(os.path.join(root, page))["chunks"]}
+        return (removed + _remove_all_but(root, chunks, ("t",))
+                + _remove_all_but(root, set(state.segment_refs), ("p",)))
+    return removed + _remove(root, dead_chunks) + _remove(root, dead_segments)
+
+
+def _remove(root: str, names) -> int:
+    removed = 0
+    for name in names:
+        try:
+            os.remove(os.path.join(root, name))
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def _remove_all_but(root: str, keep: set[str], subdirs=PIECE_DIRS) -> int:
+    """Delete every piece (and stray temporary file) in the export's `subdirs` but `keep`."""
+    removed = 0
+    for subdir in subdirs:
         directory = os.path.join(root, subdir)
         if not os.path.isdir(directory):
             continue
@@ -480,3 +683,11 @@ def _remove_unreferenced(root: str, keep: set[str]) -> int:
                 os.remove(os.path.join(directory, name))
                 removed += 1
     return removed
+
+
+def _read_json(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return {}

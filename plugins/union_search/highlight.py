@@ -74,3 +74,43 @@ def make_snippet(body: str, terms: list[str]) -> Snippet:
             end = mark_end
     inside = [(max(s, start) - start, min(e, end) - start) for s, e in marks if s < end and e > start]
     return Snippet(flat[start:end], inside, start > 0, end < len(flat))
+
+
+PART_LEAD = 12  # characters shown before each piece of a partial match
+PART_CHARS = 40  # characters of each window of a partial match's snippet
+
+
+def make_part_snippet(body: str, pieces: list[list[str]]) -> Snippet:
+    """A partial match's snippet: a short window around the first occurrence of each piece found
+    (火 … 星), windows joined by …, so every matched piece shows highlighted.  Falls back to
+    make_snippet when no piece occurs in the body (only in the title)."""
+    terms = [term for piece in pieces for term in piece]
+    flat = body.replace("\n", " ")
+    folded = union_text.fold(flat)
+    marks = find_marks(flat, terms)
+    anchors: list[tuple[int, int]] = []
+    for piece in pieces:
+        first = next((m for m in marks if folded[m[0]:m[1]] in piece), None)
+        if first is not None and first not in anchors:
+            anchors.append(first)
+    if not anchors:
+        return make_snippet(body, terms)
+    windows: list[list[int]] = []
+    for mark_start, mark_end in sorted(anchors):
+        start = max(0, mark_start - PART_LEAD)
+        end = max(mark_end, min(len(flat), start + PART_CHARS))
+        for s, e in marks:  # never cut a mark in two
+            if s < end < e:
+                end = e
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    text, inside = "", []
+    for number, (start, end) in enumerate(windows):
+        if number:
+            text += "…"
+        base = len(text)
+        inside += [(max(s, start) - start + base, min(e, end) - start + base) for s, e in marks if s < end and e > start]
+        text += flat[start:end]
+    return Snippet(text, inside, windows[0][0] > 0, windows[-1][1] < len(flat))

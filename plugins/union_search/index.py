@@ -1,24 +1,31 @@
-"""The editors' Whoosh index: lean schema, pre-analysed tokens, atomic swap, incremental.
+"""The editors' Whoosh index, brought in line with the static export: off the build's critical path.
+
+Whoosh's writer is pure Python (about 10 s per 1,000 new articles), so the
+site never waits for it.  A build writes the static export (export.py) and
+records where it is (site.json); the index then follows the export
+(sync_index): after the build, in a background process, or before a query
+when that process has not finished (the command line catches up first, so a
+query never answers from a stale index).  Everything the index holds comes
+from the export's documents (their fragments) and the cached analyses.
 
 Layout of the index directory (SEARCH_INDEX_PATH):
     current -> gen-<id>/    symlink, swapped with os.replace (atomic)
-    gen-<id>/               Whoosh files + stats.json
-    gen-<id>/export/        the static export made from this generation
-A build copies the current generation aside (export pieces as hard links:
-they never change), updates the copy (only articles whose content hash
-changed are re-indexed), writes the export, then swaps the symlink: a build
-killed at any point leaves `current` pointing at a complete index.
+    gen-<id>/               Whoosh files + stats.json (which export manifest it holds)
+    site.json               where the export and the analysis cache are
+    export-state.marshal    what the next build needs to update the export (export_state.py)
+A sync copies the current generation aside, updates the copy (only
+documents whose fragment changed), then swaps the symlink: a sync killed at
+any point leaves `current` pointing at a complete index.
 
 Whoosh holds the words (title_w, body_w: frequencies only), the stored
 documents, facets and per-document columns.  The substring net (bigrams
-with positions, single characters) is 4× the postings of the words and
-would quadruple Whoosh's pure-Python writer time (measured: 3.4 s → 12.8 s
-per 200 articles), so the net lives only in the export's compact pieces,
-which the command line reads too (whoosh_source.py).
+with positions, single characters) lives only in the export's compact
+pieces, which the command line reads too (whoosh_source.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -32,6 +39,7 @@ from whoosh import columns, fields, formats, index as whoosh_index
 
 import union_text
 
+from . import locks
 from .analysis import DocAnalysis
 from .progress import Progress
 from .records import ArticleRecord, facet_values
@@ -39,6 +47,7 @@ from .records import ArticleRecord, facet_values
 CURRENT = "current"
 STATS_FILE = "stats.json"
 INDEX_NAME = "MAIN"
+MANIFEST = "manifest.json"  # the export's (export.MANIFEST)
 LENS = struct.Struct("<5I")  # title word len, body word len, title char len, body char len, title length
 
 
@@ -89,23 +98,23 @@ def make_schema() -> fields.Schema:
 
 
 def stored_document(record: ArticleRecord) -> dict:
-    """What results display (the Whoosh stored field and the export's fragment)."""
+    """What results display (the Whoosh stored field; the export's fragment holds the same)."""
     return {
         "url": record.url, "title": record.title, "date": record.date,
-        "regions": list(record.regions), "topics": list(record.topics),
-        "summary": record.summary, "body": record.body,
+        "regions": list(record.regions), "topics": list(record.topics), "body": record.body,
     }
 
 
-def document_fields(record: ArticleRecord, analysis: DocAnalysis) -> dict:
+def document_fields(record: ArticleRecord, analysis: DocAnalysis, lens, fragment: str) -> dict:
+    """Whoosh fields of one document; `lens` are the lengths its export postings were scored with,
+    `fragment` the name of its export fragment (what identifies this version of it)."""
     t, b = analysis.title, analysis.body
-    lens = doc_lens(analysis)
     stored = stored_document(record)
     return dict(
         key=record.url,
         key_col=record.url.encode("utf-8"),
-        hash_col=record.content_hash().encode("ascii"),
-        lens_col=lens,
+        hash_col=fragment.encode("utf-8"),
+        lens_col=LENS.pack(*lens, analysis.title_len),
         date_col=record.date.encode("ascii", "replace"),
         doc=stored,
         title_w=t.words, body_w=b.words,
@@ -145,51 +154,16 @@ def column(reader, name: str) -> dict[int, bytes]:
     return {docnum: values[docnum] for docnum in reader.all_doc_ids()}
 
 
-def existing_hashes(ix) -> dict[str, str]:
+def existing_fragments(ix) -> dict[str, str]:
+    """URL → export fragment name of every document in the index."""
     with ix.reader() as reader:
         keys = column(reader, "key_col")
-        hashes = column(reader, "hash_col")
-        return {keys[d].decode("utf-8"): hashes[d].decode("ascii") for d in keys}
+        fragments = column(reader, "hash_col")
+        return {keys[d].decode("utf-8"): fragments[d].decode("utf-8") for d in keys}
 
 
-AVG_KEYS = ("avg_title_words", "avg_body_words", "avg_title_chars", "avg_body_chars")
-AVG_TOLERANCE = 0.02
-
-
-def stats_from_lens(lens, previous: dict | None = None) -> dict:
-    """Document count and average field lengths from packed LENS values (see collect_stats)."""
-    sums = [0, 0, 0, 0]
-    count = 0
-    for packed in lens:
-        values = LENS.unpack(packed)
-        for i in range(4):
-            sums[i] += values[i]
-        count += 1
-    avg = [(s / count) if count else 0.0 for s in sums]
-    if previous and all(
-        abs(avg[i] - previous.get(key, -1.0)) <= AVG_TOLERANCE * max(avg[i], 1e-9)
-        for i, key in enumerate(AVG_KEYS)
-    ):
-        avg = [previous[key] for key in AVG_KEYS]
-    stats = {"doc_count": count, "analyzer": union_text.analyzer_fingerprint()}
-    stats.update(zip(AVG_KEYS, avg))
-    return stats
-
-
-def doc_lens(analysis: DocAnalysis) -> bytes:
-    t, b = analysis.title, analysis.body
-    return LENS.pack(t.word_len, b.word_len, t.char_len, b.char_len, analysis.title_len)
-
-
-def collect_stats(ix, previous: dict | None = None) -> dict:
-    """Document count and average field lengths.
-
-    The averages enter every posting's q; while they stay within
-    AVG_TOLERANCE of the previous generation's, the previous values are
-    kept, so an edit leaves other articles' postings (and pieces) unchanged.
-    """
-    with ix.reader() as reader:
-        return stats_from_lens(column(reader, "lens_col").values(), previous)
+SITE_FILE = "site.json"
+WRITER_LIMIT_MB = 256  # about 1.5 million postings (1,500 articles) before spilling
 
 
 @dataclass
@@ -200,142 +174,149 @@ class IndexUpdate:
     unchanged: int
     path: str
     seconds: float
-    exported: bool = False  # `finish` completed the new generation (here or in a forked child)
+    analysed: int = 0  # documents whose analysis was not cached
 
 
-EXPORT_DIR = "export"
-WRITER_LIMIT_MB = 256  # about 1.5 million postings (1,500 articles) before spilling
-
-
-PARALLEL_EXPORT_MIN = 48  # a fresh index of fewer articles exports after Whoosh, in this process
-
-
-def update_index(index_dir: str, records: list[ArticleRecord], analyze, finish=None,
-                 parallel_finish: bool = False, refresh: bool = False) -> IndexUpdate:
-    """Bring the index at `index_dir` in line with `records`.
-
-    `analyze(record)` returns the record's DocAnalysis (normally through the
-    cache); it is called only for new or changed articles.  `finish(path)`,
-    if given, completes the new generation directory (writes the export)
-    before it becomes current.  `refresh` makes a new generation (and runs
-    `finish`) even when no article changed: the export code did.
-    """
-    started = time.monotonic()
+def record_site(index_dir: str, export_dir: str, cache_dir: str) -> None:
+    """Where the export this index follows and the analysis cache are (written by each build)."""
     os.makedirs(index_dir, exist_ok=True)
-    wanted = {record.url: record for record in records}
-    if len(wanted) != len(records):
-        seen: set[str] = set()
-        dupes = sorted({r.url for r in records if r.url in seen or seen.add(r.url)})
-        raise ValueError(f"two articles share the URL {dupes[0]!r}: give one of them another slug")
-    old_hashes: dict[str, str] = {}
-    old_dir = None
-    old_stats = None
-    fingerprint = union_text.analyzer_fingerprint()
-    if os.path.isdir(current_path(index_dir)):
-        try:
-            old_stats = read_stats(index_dir)
-            if old_stats.get("analyzer") == fingerprint:
-                old_dir = os.path.realpath(current_path(index_dir))
-                old_hashes = existing_hashes(open_current(index_dir))
-        except (OSError, ValueError, whoosh_index.EmptyIndexError):
-            old_dir, old_hashes, old_stats = None, {}, None  # unreadable: rebuild from scratch
-    new_hashes = {url: record.content_hash() for url, record in wanted.items()}
-    to_remove = [url for url in old_hashes if new_hashes.get(url) != old_hashes[url]]
-    to_add = [url for url in sorted(wanted) if old_hashes.get(url) != new_hashes[url]]
-    report = IndexUpdate(
-        added=sum(1 for url in to_add if url not in old_hashes),
-        updated=sum(1 for url in to_add if url in old_hashes),
-        removed=sum(1 for url in to_remove if url not in wanted),
-        unchanged=len(wanted) - len(to_add),
-        path=index_dir,
-        seconds=0.0,
-    )
-    if old_dir and not to_add and not to_remove and not refresh:
-        report.seconds = time.monotonic() - started
-        return report
+    data = json.dumps({"export": os.path.abspath(export_dir), "cache": os.path.abspath(cache_dir)})
+    handle, temp = tempfile.mkstemp(dir=index_dir, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(data)
+    os.replace(temp, os.path.join(index_dir, SITE_FILE))
 
-    building = tempfile.mkdtemp(prefix=".building-", dir=index_dir)
-    child = None
+
+def read_site(index_dir: str) -> dict:
     try:
-        if old_dir:
-            shutil.copytree(old_dir, building, dirs_exist_ok=True, ignore=shutil.ignore_patterns(EXPORT_DIR))
-            if os.path.isdir(os.path.join(old_dir, EXPORT_DIR)):
-                shutil.copytree(os.path.join(old_dir, EXPORT_DIR), os.path.join(building, EXPORT_DIR),
-                                copy_function=_link_or_copy)
-            ix = whoosh_index.open_dir(building, indexname=INDEX_NAME)
-        else:
-            ix = whoosh_index.create_in(building, make_schema(), indexname=INDEX_NAME)
-        predicted = None
-        if (finish and parallel_finish and not old_dir and len(to_add) >= PARALLEL_EXPORT_MIN
-                and hasattr(os, "fork") and (os.cpu_count() or 1) > 1):
-            # A fresh index: every article is analysed, so the statistics are
-            # known before Whoosh writes; the export runs on the second core.
-            predicted = stats_from_lens(doc_lens(analyze(wanted[url])) for url in to_add)
-            with open(os.path.join(building, STATS_FILE), "w", encoding="utf-8") as handle:
-                json.dump(predicted, handle)
-            child = _fork(finish, building)
-        # In-memory posting pool: at the default 128 MB Whoosh spills sorted runs to
-        # disk and merges them back (about a third of its time at 1,000 articles).
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        with open(os.path.join(index_dir, SITE_FILE), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise IndexMissing(f"no search index at {index_dir}: build the site first (make html)") from exc
+
+
+def manifest_id(export_dir: str) -> str | None:
+    """SHA-1 of the export's manifest (what identifies one version of the whole export)."""
+    try:
+        with open(os.path.join(export_dir, MANIFEST), "rb") as handle:
+            return hashlib.sha1(handle.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def is_current(index_dir: str) -> bool:
+    """Whether the index holds exactly the export the last build wrote."""
+    try:
+        site = read_site(index_dir)
+        return read_stats(index_dir).get("manifest") == manifest_id(site["export"]) is not None
+    except (IndexMissing, OSError, ValueError, KeyError):
+        return False
+
+
+def ensure_current(index_dir: str) -> IndexUpdate | None:
+    """Bring the index in line with the export before it answers (None: it already was).
+
+    Waits for a sync already running (the one a build starts in the
+    background) and syncs only if the index is still behind after it.
+    """
+    if is_current(index_dir):
+        return None
+    with locks.whoosh(index_dir):
+        if is_current(index_dir):
+            return None
+        site = read_site(index_dir)
+        return _sync(index_dir, site["export"], site["cache"])
+
+
+def sync_index(index_dir: str, blocking: bool = True) -> IndexUpdate | None:
+    """Bring the index in line with the export recorded in site.json (None: nothing to do, or another
+    process is syncing and `blocking` is False)."""
+    with locks.whoosh(index_dir, blocking) as mine:
+        if not mine or is_current(index_dir):
+            return None
+        site = read_site(index_dir)
+        return _sync(index_dir, site["export"], site["cache"])
+
+
+def _sync(index_dir: str, export_dir: str, cache_dir: str) -> IndexUpdate:
+    from .analysis import AnalysisCache
+    from .export import read_fragment
+
+    started = time.monotonic()
+    cache = AnalysisCache(cache_dir)
+    with locks.export_read(index_dir):
         try:
-            for url in to_remove:
-                writer.delete_by_term("key", url)
-            progress = Progress("indexed", len(to_add))
-            for url in to_add:
-                writer.add_document(**document_fields(wanted[url], analyze(wanted[url])))
-                progress.advance()
-            writer.commit()
-            progress.done()
+            with open(os.path.join(export_dir, MANIFEST), "rb") as handle:
+                manifest_bytes = handle.read()
+        except OSError as exc:
+            raise IndexMissing(f"no search export at {export_dir}: build the site first (make html)") from exc
+        manifest = json.loads(manifest_bytes)
+        names = []
+        for _, docmap in manifest["docmaps"]:
+            with open(os.path.join(export_dir, docmap), encoding="utf-8") as handle:
+                names.extend(json.load(handle)["fragments"])
+        fingerprint = union_text.analyzer_fingerprint()
+        old_dir, old = None, {}
+        if os.path.isdir(current_path(index_dir)):
+            try:
+                if read_stats(index_dir).get("analyzer") == fingerprint:
+                    old_dir = os.path.realpath(current_path(index_dir))
+                    old = existing_fragments(open_current(index_dir))
+            except (OSError, ValueError, whoosh_index.EmptyIndexError):
+                old_dir, old = None, {}
+        known = {fragment: url for url, fragment in old.items()}
+        to_add = [name for name in names if name not in known]
+        keep = {known[name] for name in names if name in known}
+        to_remove = [url for url in old if url not in keep]
+        report = IndexUpdate(added=0, updated=0, removed=0, unchanged=len(keep), path=index_dir, seconds=0.0)
+        building = tempfile.mkdtemp(prefix=".building-", dir=index_dir)
+        try:
+            if old_dir:
+                shutil.copytree(old_dir, building, dirs_exist_ok=True)
+                ix = whoosh_index.open_dir(building, indexname=INDEX_NAME)
+            else:
+                ix = whoosh_index.create_in(building, make_schema(), indexname=INDEX_NAME)
+            # In-memory posting pool: at the default 128 MB Whoosh spills sorted runs to
+            # disk and merges them back (about a third of its time at 1,000 articles).
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            try:
+                for url in to_remove:
+                    writer.delete_by_term("key", url)
+                progress = Progress("indexed", len(to_add))
+                added_urls = set()
+                for name in to_add:
+                    data = read_fragment(export_dir, name)
+                    record = ArticleRecord(url=data["url"], title=data["title"], body=data["body"],
+                                           date=data["date"], regions=tuple(data["regions"]),
+                                           topics=tuple(data["topics"]))
+                    misses = cache.misses
+                    analysis = cache.get(record)
+                    report.analysed += cache.misses - misses
+                    writer.add_document(**document_fields(record, analysis, data["lens"], name))
+                    added_urls.add(record.url)
+                    progress.advance()
+                writer.commit()
+                progress.done()
+            except BaseException:
+                writer.cancel()
+                raise
+            report.updated = len(added_urls & set(old))
+            report.added = len(added_urls) - report.updated
+            report.removed = len([url for url in to_remove if url not in added_urls])
+            stats = {"doc_count": len(names), "analyzer": fingerprint, "manifest": hashlib.sha1(manifest_bytes).hexdigest(),
+                     "avg_title_words": manifest["avg"]["title_words"], "avg_body_words": manifest["avg"]["body_words"],
+                     "avg_title_chars": manifest["avg"]["title_chars"], "avg_body_chars": manifest["avg"]["body_chars"]}
+            with open(os.path.join(building, STATS_FILE), "w", encoding="utf-8") as handle:
+                json.dump(stats, handle)
+            generation = os.path.join(index_dir, f"gen-{time.time_ns():x}")
+            os.rename(building, generation)
+            _swap_current(index_dir, os.path.basename(generation))
         except BaseException:
-            writer.cancel()
+            shutil.rmtree(building, ignore_errors=True)
             raise
-        stats = collect_stats(ix, old_stats if old_dir else None)
-        exported_in_child = child is not None and _joined(child) and stats == predicted
-        child = None
-        with open(os.path.join(building, STATS_FILE), "w", encoding="utf-8") as handle:
-            json.dump(stats, handle)
-        if finish and not exported_in_child:
-            finish(building)  # again, in this process, if the child failed or guessed other stats
-        report.exported = bool(finish)
-        generation = os.path.join(index_dir, f"gen-{time.time_ns():x}")
-        os.rename(building, generation)
-        _swap_current(index_dir, os.path.basename(generation))
-    except BaseException:
-        if child is not None:
-            _joined(child)
-        shutil.rmtree(building, ignore_errors=True)
-        raise
     _remove_old_generations(index_dir, keep=os.path.basename(generation))
     report.seconds = time.monotonic() - started
     return report
-
-
-def _fork(function, argument) -> int:
-    """Run function(argument) in a forked child; returns its pid (see _joined)."""
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            function(argument)
-            status = 0
-        except BaseException:  # noqa: BLE001 - the parent redoes the work and reports errors
-            pass
-        finally:
-            os._exit(status)
-    return pid
-
-
-def _joined(pid: int) -> bool:
-    """Wait for a child started by _fork; True if it finished without error."""
-    _, status = os.waitpid(pid, 0)
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _swap_current(index_dir: str, generation_name: str) -> None:

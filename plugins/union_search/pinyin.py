@@ -40,7 +40,9 @@ def pinyin_table(word_doc_freqs: dict[str, int]) -> dict[str, list[str]]:
     for word in word_doc_freqs:
         for key in pinyin_keys(word):
             table.setdefault(key, []).append(word)
-    return {
-        key: sorted(words, key=lambda w: (-word_doc_freqs[w], w))[:MAX_WORDS_PER_KEY]
-        for key, words in table.items()
-    }
+    return {key: top_words(words, word_doc_freqs) for key, words in table.items()}
+
+
+def top_words(words, word_doc_freqs: dict[str, int]) -> list[str]:
+    """The words a pinyin key lists: most frequent first (ties in code point order), at most 50."""
+    return sorted(words, key=lambda w: (-word_doc_freqs[w], w))[:MAX_WORDS_PER_KEY]

@@ -1,24 +1,37 @@
-"""Pelican glue: collect articles, build the search index on a second core, publish the export.
+"""Pelican glue: analyse articles while Pelican reads, export while it writes, index after it is done.
 
-All logic lives in plain modules (build, index, export); these handlers only
+- content_object_init: each article's title and body text go to the early
+  analyser (early.py), which fills the analysis cache on the second core;
+- all_generators_finalized: the records are collected and the static export
+  is written into OUTPUT_PATH/SEARCH_EXPORT_DIR by a forked process while
+  Pelican writes the HTML;
+- finalized: the build waits for the export (the site needs it), then starts
+  the editors' Whoosh index sync in the background (sync.py): the site never
+  waits for Whoosh, and a query started before the sync is done waits for it
+  (index.ensure_current).
+
+All logic lives in plain modules (build, export, index); these handlers only
 read settings and articles and hand them over.  Handlers are safe to run
 twice (pelican -r).
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import multiprocessing
 import os
+from dataclasses import asdict
 
-from union_core.report import ERROR, WARNING, Problem, display_path, report
+from union_core.report import ERROR, Problem, display_path, report
 from union_core.settings import apply_defaults
 
 from . import early
-from .build import build_search, export_path
-from .export import publish
-from .records import HtmlTextCache, html_to_text, record_from_article
+from .build import BuildReport, export_search
+from .export import ExportReport
+from .index import sync_index
+from .records import article_record_text, record_from_article
 from .settings import DEFAULTS, resolve_paths
+from .sync import start_background
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +41,7 @@ class SearchState:
 
     def __init__(self):
         self.early: early.EarlyAnalyser | None = None  # fed while Pelican reads
-        self.pending = None  # (pool or None, AsyncResult or BuildReport) between the two signals
+        self.pending = None  # (child pid, pipe) or (None, result) between the two signals
 
 
 _state = SearchState()
@@ -38,13 +51,6 @@ def set_defaults(pelican) -> None:
     global _state
     resolve_paths(apply_defaults(pelican.settings, DEFAULTS))
     _state = SearchState()
-
-
-HTML_TEXT_CACHE = "html-text.marshal"
-
-
-def html_cache_path(settings) -> str:
-    return os.path.join(settings["SEARCH_CACHE_PATH"], HTML_TEXT_CACHE)
 
 
 def analyse_early(content) -> None:
@@ -57,26 +63,69 @@ def analyse_early(content) -> None:
     analyser = _state.early
     if analyser is None:
         try:
-            analyser = _state.early = early.EarlyAnalyser(settings["SEARCH_CACHE_PATH"],
-                                                          html_cache_path(settings))
+            analyser = _state.early = early.EarlyAnalyser(settings["SEARCH_CACHE_PATH"])
         except OSError as exc:  # no process to spare: the search build analyses everything
             log.debug("search: no early analysis: %s", exc)
             return
-    analyser.add(getattr(content, "title", ""), getattr(content, "subtitle", ""),
-                 getattr(content, "_content", "") or "")
+    analyser.add(*article_record_text(content))
 
 
-def collect_records(generators, to_text=html_to_text) -> list:
+def collect_records(generators) -> list:
     records = []
     for generator in generators:
         for article in getattr(generator, "articles", None) or []:
             try:
-                records.append(record_from_article(article, to_text))
+                records.append(record_from_article(article))
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build
                 report(Problem(ERROR, display_path(getattr(article, "source_path", "?")),
                                f"not searchable: {exc}", "fix the article's metadata",
                                source="union_search"), log)
     return records
+
+
+def _export(records, settings) -> dict:
+    import time
+
+    started = time.monotonic()
+    export_dir = os.path.join(settings["OUTPUT_PATH"], settings["SEARCH_EXPORT_DIR"])
+    report, cache = export_search(records, settings["SEARCH_INDEX_PATH"], settings["SEARCH_CACHE_PATH"],
+                                  export_dir)
+    return {"export": asdict(report), "analysed": cache.misses, "hits": cache.hits,
+            "seconds": time.monotonic() - started}
+
+
+def _forked(function, *args) -> tuple[int, int]:
+    """Run function(*args) in a forked child; its JSON result comes back through the pipe."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: no cleanup of the parent's state on the way out
+        status = 1
+        try:
+            os.close(read_end)
+            try:
+                result = {"ok": function(*args)}
+                status = 0
+            except BaseException as exc:  # noqa: BLE001 - reported by the parent
+                result = {"error": f"{type(exc).__name__}: {exc}"}
+            with os.fdopen(write_end, "w", encoding="utf-8") as out:
+                json.dump(result, out)
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _collect(pid: int, read_end: int) -> dict:
+    with os.fdopen(read_end, encoding="utf-8") as handle:
+        text = handle.read()
+    os.waitpid(pid, 0)
+    try:
+        result = json.loads(text)
+    except ValueError:
+        result = {"error": "the export process stopped without a report"}
+    if "error" in result:
+        raise RuntimeError(result["error"])
+    return result["ok"]
 
 
 def start_build(generators) -> None:
@@ -85,50 +134,50 @@ def start_build(generators) -> None:
     settings = generators[0].settings
     stale, _state.pending = _state.pending, None
     if stale and stale[0]:  # a previous build (pelican -r) failed before `finalized`
-        stale[0].terminate()
-        stale[0].join()
-    texts = HtmlTextCache(html_cache_path(settings)).load()
+        try:
+            _collect(*stale)
+        except RuntimeError:
+            pass
     analyser, _state.early = _state.early, None
     if analyser is not None:
-        texts.stored.update(analyser.finish())
-    records = collect_records(generators, texts.text)
+        analyser.finish()
+    records = collect_records(generators)
+    if settings["SEARCH_BACKGROUND"] and hasattr(os, "fork"):
+        _state.pending = _forked(_export, records, settings)
+        return
     try:
-        texts.save()
-    except OSError as exc:
-        report(Problem(WARNING, None, f"search: could not save {texts.path}: {exc}",
-                       "check the disk space and permissions of SEARCH_CACHE_PATH", source="union_search"), log)
-    args = (records, settings["SEARCH_INDEX_PATH"], settings["SEARCH_CACHE_PATH"])
-    if settings["SEARCH_BACKGROUND"] and "fork" in multiprocessing.get_all_start_methods():
-        pool = multiprocessing.get_context("fork").Pool(1)
-        _state.pending = (pool, pool.apply_async(build_search, args))
-    else:
-        try:
-            _state.pending = (None, build_search(*args))
-        except Exception as exc:  # noqa: BLE001 - reported as a build error, the site still builds
-            _index_not_updated(exc)
+        _state.pending = (None, _export(records, settings))
+    except Exception as exc:  # noqa: BLE001 - reported as a build error, the site still builds
+        _not_updated("search export", exc)
 
 
 def finish_build(pelican) -> None:
+    settings = pelican.settings
     entry, _state.pending = _state.pending, None
     if entry is None:
         return
-    pool, result = entry
+    pid, result = entry
     try:
-        report = result.get() if pool else result
-    except Exception as exc:  # noqa: BLE001 - reported as a build error
-        _index_not_updated(exc)
+        result = _collect(pid, result) if pid else result
+    except RuntimeError as exc:
+        _not_updated("search export", exc)
         return
-    finally:
-        if pool:
-            pool.close()
-            pool.join()
-    destination = os.path.join(pelican.settings["OUTPUT_PATH"], pelican.settings["SEARCH_EXPORT_DIR"])
-    os.makedirs(destination, exist_ok=True)
-    copied = publish(export_path(pelican.settings["SEARCH_INDEX_PATH"]), destination)
-    log.info("%s; %d files published to %s", report.summary(), copied, destination)
+    export = ExportReport(**result["export"])
+    index_dir = settings["SEARCH_INDEX_PATH"]
+    index = None
+    if settings["SEARCH_BACKGROUND"]:
+        start_background(index_dir)
+    else:
+        try:
+            index = sync_index(index_dir)
+        except Exception as exc:  # noqa: BLE001 - the next query catches up
+            _not_updated("editors' search index", exc)
+    summary = BuildReport(export if export.changed else None, index, result["analysed"], result["hits"],
+                          result["seconds"]).summary()
+    log.info("%s%s", summary, "; editors' index updating in the background" if settings["SEARCH_BACKGROUND"] else "")
 
 
-def _index_not_updated(exc: Exception) -> None:
-    report(Problem(ERROR, None, f"search index not updated: {type(exc).__name__}: {exc}",
+def _not_updated(what: str, exc: Exception) -> None:
+    report(Problem(ERROR, None, f"{what} not updated: {type(exc).__name__}: {exc}",
                    "the site is built; run the build again, and if this repeats delete SEARCH_INDEX_PATH",
                    source="union_search"), log)

@@ -5,9 +5,10 @@ DEFAULTS = {
     # <project>/var/search-cache, outside output/).
     "SEARCH_INDEX_PATH": None,
     "SEARCH_CACHE_PATH": None,
-    # Where the static export for browsers goes, inside OUTPUT_PATH.
+    # Where the static export for browsers goes, inside OUTPUT_PATH (updated in place).
     "SEARCH_EXPORT_DIR": "search",
-    # Build the index in a forked process while Pelican writes the site.
+    # Write the export in a forked process while Pelican writes the site, and update the editors'
+    # index in the background after the build (a query waits for it); False: both in the build.
     "SEARCH_BACKGROUND": True,
     # Analyse articles on the second core while Pelican is still reading them.
     "SEARCH_EARLY_ANALYSIS": True,

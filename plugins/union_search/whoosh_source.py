@@ -2,9 +2,10 @@
 
 Words, stored documents and per-document lengths come from Whoosh; the
 substring net (bigrams with positions, single characters) and the facets
-come from the same generation's export pieces (see index.py for why).
-Documents are identified by export id, the (date desc, URL asc) order both
-sides derive from the same columns, so results compare one to one.
+come from the export the index follows (see index.py for why), which the
+index holds exactly (index.is_current: the command line syncs first).
+Documents are identified by export id (oldest first, as export.order_records
+numbers them), derived from the same columns, so results compare one to one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 from whoosh.reading import TermNotFound
 
 from . import index as search_index
-from . import scoring
+from . import locks, scoring
 from .export import doc_order_key
 from .export_reader import ExportSource
 
@@ -23,6 +24,15 @@ class WhooshSource:
     def __init__(self, index_dir: str):
         self.ix = search_index.open_current(index_dir)
         generation = os.path.realpath(search_index.current_path(index_dir))
+        self._export_lock = locks.export_read(index_dir)
+        self._export_lock.__enter__()  # the build prunes no piece while a query reads them
+        try:
+            self._open(index_dir, generation)
+        except BaseException:
+            self._export_lock.__exit__(None, None, None)
+            raise
+
+    def _open(self, index_dir: str, generation: str) -> None:
         self.reader = self.ix.reader()
         self.stats = search_index.read_generation_stats(generation)
         keys = search_index.column(self.reader, "key_col")
@@ -30,21 +40,22 @@ class WhooshSource:
         dates = search_index.column(self.reader, "date_col")
         live = list(keys)
         urls = {d: keys[d].decode("utf-8") for d in live}
-        order = sorted(live, key=lambda d: doc_order_key(dates[d].decode("ascii"), urls[d]))
+        order = sorted(live, key=lambda d: doc_order_key(dates[d].decode("ascii"), urls[d]), reverse=True)
         self.docnums = order  # export id → Whoosh docnum
         self.export_ids = {docnum: i for i, docnum in enumerate(order)}
         self.urls = [urls[d] for d in order]  # export id → URL
         self.lens = {d: search_index.LENS.unpack(lens[d]) for d in live}
         self.doc_count = len(order)
-        self.net = ExportSource(os.path.join(generation, search_index.EXPORT_DIR))
-        if self.net.doc_count != self.doc_count:
+        self.net = ExportSource(search_index.read_site(index_dir)["export"])
+        if self.net.doc_count != self.doc_count or search_index.manifest_id(self.net.root) != self.stats.get("manifest"):
             raise search_index.IndexMissing(
-                f"the index at {index_dir} is incomplete ({self.doc_count} documents, "
-                f"export {self.net.doc_count}): build the site again"
+                f"the index at {index_dir} is behind the export at {self.net.root} ({self.doc_count} documents, "
+                f"export {self.net.doc_count}): search again (the command line catches up first)"
             )
 
     def close(self) -> None:
         self.reader.close()
+        self._export_lock.__exit__(None, None, None)
 
     def __enter__(self):
         return self
@@ -83,13 +94,19 @@ class WhooshSource:
     def bigram_positions(self, gram: str, docs) -> dict:
         return self.net.bigram_positions(gram, docs)
 
-    def facet_docs(self, facet: str, value: str) -> set:
-        return self.net.facet_docs(facet, value)
+    def facet_values(self, facet: str) -> list[tuple[str, str]]:
+        return self.net.facet_values(facet)
+
+    def value_docs(self, facet: str, folded: str) -> set:
+        return self.net.value_docs(facet, folded)
+
+    def concepts_named(self, name: str) -> list:
+        return self.net.concepts_named(name)
 
     def sort_fields(self, doc) -> tuple[str, str]:
-        return "", f"{doc:012d}"  # export ids are already in (date desc, URL asc) order
+        return "", f"{self.doc_count - 1 - doc:012d}"  # the newest (highest id) first
 
-    def stored(self, doc) -> dict:
+    def stored(self, doc, terms=None) -> dict:
         return self.reader.stored_fields(self.docnums[doc])["doc"]
 
     def facet_counts(self, docs, facet: str) -> dict[str, int]:

@@ -11,6 +11,7 @@ from pelican.generators import Generator
 from union_core.digest import package_digest
 from union_core.settings import apply_defaults
 from union_core.store import JsonStore
+from union_text.html_text import article_text
 
 from .catalog import build_catalog, write_catalog
 from .home import pick_lead
@@ -138,7 +139,7 @@ def add_reading_stats(content):
     key = "stats:" + _content_key(content)
     cached = _state.store.get(key)
     if cached is None:
-        text = html_to_text(content._content)
+        text = article_text(content).flat()  # parsed once, shared with union_tags and union_search
         cached = [count_characters(text), meta_description(html_to_text(summary) if summary else text)]
         _state.store.put(key, cached)
     content.char_count, content.description = cached

@@ -1,24 +1,22 @@
 """Plain-text views of an article: character count, reading time, meta description."""
 
-import html
 import math
 import re
 
-# Enough for HTML sanitized by union_guard: nh3 writes `<` and `>` inside attribute values as
-# &lt; and &gt;, so every `>` ends a tag.
-_TAG = re.compile(r"<[^>]+>")
+from union_text.html_text import html_text
+
 _SPACE = re.compile(r"\s+")
 _NOT_CJK = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*")
 
 
 def html_to_text(fragment: str) -> str:
-    """Visible text of an HTML fragment, whitespace collapsed.
+    """Visible text of an HTML fragment on one line, whitespace collapsed (union_text.html_text).
 
     The result is text, not HTML: "&lt;meta&gt;" in the body comes back as "<meta>", which is
     what the reader sees.  Print it escaped (the theme's autoescape does), never as markup.
     """
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment or ""))).strip()
+    return html_text(fragment).flat()
 
 
 def count_characters(text: str) -> int:

@@ -13,11 +13,12 @@ from pelican.generators import Generator
 
 from union_core.report import ERROR, Problem, display_path, report
 from union_core.settings import apply_defaults
+from union_text.html_text import article_text
 
 from .cache import CACHE_NAME, TagCache, input_key
 from .gazetteer import load_gazetteer
 from .site import (PlaceBook, RelatedIndex, build_region_tree, build_topic_index, credits_of,
-                   html_to_paragraphs, places_on_paths, related_inputs_key, story_title)
+                   places_on_paths, related_inputs_key, story_title)
 from .tagger import tag_story
 from .settings import DEFAULTS
 from .topics import default_taxonomy
@@ -117,7 +118,7 @@ def apply_tags(article) -> list:
     title, html = story_title(meta, article.title), article._content
     regions_meta, topics_meta, credits = meta.get("regions"), meta.get("topics"), credits_of(meta)
     data, errors, places = _cached_tags(input_key("html", title, html, regions_meta, topics_meta, *credits),
-                                        title, lambda: html_to_paragraphs(html), regions_meta, topics_meta,
+                                        title, lambda: article_text(article).paragraphs(), regions_meta, topics_meta,
                                         credits)
     _state.places.add(places)
     region_url = settings["UNION_REGION_URL"]

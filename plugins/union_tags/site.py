@@ -6,24 +6,16 @@ attributes (Pelican articles in the build, simple stand-ins in tests).
 
 import hashlib
 import heapq
-import html
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|div|tr|pre|figcaption)\s*>|<br\s*/?>|<hr\s*/?>",
-                        re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
-_SPACES = re.compile(r"[ \t\r\f\v]+")
+from union_text.html_text import html_text
 
 
 def html_to_paragraphs(fragment: str) -> str:
     """Visible text of rendered Markdown, one paragraph per block, blank lines between."""
-    text = _BLOCK_END.sub("\n\n", fragment or "")
-    text = html.unescape(_TAG.sub("", text))
-    paragraphs = (_SPACES.sub(" ", p).strip() for p in re.split(r"\n\s*\n", text))
-    return "\n\n".join(p for p in paragraphs if p)
+    return html_text(fragment).paragraphs()
 
 
 def story_title(metadata: dict, fallback: str = "") -> str:
