@@ -226,7 +226,7 @@ def _rest_of_table(result: dict) -> list[str]:
     lines = []
     idx = result["index"]
     lines += ["", f"{'index':<36}{'total':>12}{'gzip':>12}{'largest':>12}{'files':>8}"]
-    for label, key in (("Whoosh (editors)", "whoosh"), ("editors' side (index + state)", "editors"),
+    for label, key in (("Whoosh (editors)", "whoosh"),
                        ("static export (output/search/)", "export"), ("Pagefind (output/pagefind/)", "pagefind")):
         size = idx.get(key)
         if size:
@@ -234,6 +234,10 @@ def _rest_of_table(result: dict) -> list[str]:
                          f"{_kb(size.get('largest_bytes')):>12}{size['files']:>8}")
         else:
             lines.append(f"{label:<36}{'not built':>12}")
+    editors = idx.get("editors")
+    if editors:
+        lines.append(f"{'editors side, all (index + state)':<36}{_kb(editors['bytes']):>12}{'':>12}{'':>12}"
+                     f"{editors['files']:>8}")
     seg = result.get("segmentation")
     if seg:
         line = f"jieba (union_text tokenizer) {seg['jieba_chars_per_s']:,} chars/s"
@@ -335,12 +339,11 @@ def _index_sync(variant: dict) -> dict | None:
 
 def _rest_of_markdown(result: dict) -> list[str]:
     out = ["| index | total | gzip | largest file | files |", "| --- | ---: | ---: | ---: | ---: |"]
-    for label, key in (("Whoosh (editors)", "whoosh"), ("editors' side (`SEARCH_INDEX_PATH`: index and export state)",
-                                                        "editors"),
+    for label, key in (("Whoosh (editors)", "whoosh"),
                        ("static export `output/search/`", "export"), ("Pagefind `output/pagefind/`", "pagefind")):
         size = result["index"].get(key)
-        out.append(f"| {label} | {_kb(size['bytes'])} | {_kb(size['gzip_bytes'])} | "
-                   f"{_kb(size['largest_bytes'])} | {size['files']:,} |" if size else f"| {label} | not built | | | |")
+        out.append(f"| {label} | {_kb(size['bytes'])} | {_kb(size.get('gzip_bytes'))} | "
+                   f"{_kb(size.get('largest_bytes'))} | {size['files']:,} |" if size else f"| {label} | not built | | | |")
     editors = result["index"].get("editors")
     if editors:
         parts = ", ".join(f"{k} {_kb(v)}" for k, v in editors["parts"].items())

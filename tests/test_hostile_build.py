@@ -250,6 +250,8 @@ def theme_attributes() -> set:
         for tag in re.findall(r"<[a-z][a-z0-9]*\s[^<>]*>", text):  # names with values and boolean ones
             names |= set(re.findall(r"\s([a-z][a-z-]*)(?=[\s=>/])", tag))
         names |= set(re.findall(r"setAttribute\(\"([a-z-]+)\"", text))
+        # boolean properties that reflect as attributes (`panel.open = true` writes <details open>)
+        names |= set(re.findall(r"\.(open|hidden|disabled|checked|selected)\s*=(?!=)", text))
         names |= {"data-" + re.sub(r"[A-Z]", lambda m: "-" + m.group().lower(), name)
                   for name in re.findall(r"dataset\.([A-Za-z]+)", text)}
     return names

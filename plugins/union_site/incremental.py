@@ -44,7 +44,11 @@ from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
-SKIPPED_ATTRIBUTES = frozenset({"settings", "_context"})
+from union_text.html_text import MEMO_ATTRIBUTE as HTML_TEXT_MEMO
+
+# settings and context are digested apart; the parsed-text memo (union_text.html_text) is derived
+# from `_content` and present only when a plugin parsed the article in this build
+SKIPPED_ATTRIBUTES = frozenset({"settings", "_context", HTML_TEXT_MEMO})
 UNSTABLE = object()   # marks a value whose digest cannot be trusted across builds
 _ADDRESS = " at 0x"
 

@@ -151,7 +151,8 @@ def html_to_text(fragment: str | None) -> str:
     return html_text(fragment).text
 
 
-_MEMO = "_union_html_text"
+MEMO_ATTRIBUTE = "_union_html_text"  # where article_text keeps its parse on the object
+_MEMO = MEMO_ATTRIBUTE
 
 
 def article_text(content) -> HtmlText:
