@@ -58,11 +58,13 @@ def test_topic_precision_goal(scores):
 
 
 def test_topic_recall_does_not_fall(scores):
-    """Measured 78% (78/100): below the goal of the issue (next test), kept from falling."""
+    """Measured 78% (78/100) after issue 13 and again after topics2: below the goal of the
+    issue (next test), kept from falling."""
     assert scores.topic_recall >= 0.78
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 goal not met: topic recall 78% on the held-out set; "
-                                       "see plugins/union_tags/README.md")
+@pytest.mark.xfail(strict=True, reason="issue 13 goal not met: topic recall 78% on the held-out set "
+                                       "(unchanged by topics2, which raised dev2 recall 78% -> 88%); "
+                                       "see plugins/union_tags/README.md and /work/notes/topics2.md")
 def test_topic_recall_goal(scores):
     assert scores.topic_recall >= 0.90
