@@ -65,6 +65,6 @@ def test_topic_recall_does_not_fall(scores):
 
 @pytest.mark.xfail(strict=True, reason="issue 13 goal not met: topic recall 78% on the held-out set "
                                        "(unchanged by topics2, which raised dev2 recall 78% -> 88%); "
-                                       "see plugins/union_tags/README.md and /work/notes/topics2.md")
+                                       "see plugins/union_tags/README.md")
 def test_topic_recall_goal(scores):
     assert scores.topic_recall >= 0.90
