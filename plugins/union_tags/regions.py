@@ -28,6 +28,7 @@ from pathlib import Path
 from .forms import ALIAS, FORMER, FULL, KIND_NAMES, LOCAL, ORG, SHORT, STRONG, FormTable
 from .gazetteer import Gazetteer, load_compiled
 from .rulefile import load_yaml
+from .scan import PhraseFinder, PrefixIndex
 from .textfold import fold
 
 RULES_YAML = Path(__file__).resolve().parent / "places.yaml"
@@ -167,7 +168,13 @@ class RegionMatcher:
         self.needs_parent = {fold(str(s)) for s in rules["needs_parent"]}
         self.no_town_short = {fold(str(s)) for s in rules["no_township_short_form"]}
         self.blocked = sorted({fold(str(s)) for s in rules["blocked_phrases"]}, key=len, reverse=True)
-        self.blocked_pattern = re.compile("|".join(map(re.escape, self.blocked))) if self.blocked else None
+        self.blocked_phrases = PhraseFinder(self.blocked)
+        self.prefixes = PrefixIndex(self.forms.masks)
+        self._readings = {}     # surface → forms.get(surface), for the forms stories use
+        self._provinces = {}    # candidates → _by_province(candidates)
+        self._unresolved = {}   # candidates → (_home_fallback, routine) of an unresolved mention
+        self._alone = {}        # (surface, code, kind) → _stands_alone of a sole reading
+        self._lengths = {}      # two characters → lengths of the forms they start, longest first
 
     # -- step 1: mentions --------------------------------------------------
     def find_mentions(self, section: str, original: str) -> tuple:
@@ -182,16 +189,11 @@ class RegionMatcher:
         blocked_at = self._blocked_spans(folded)
         sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(folded)]
         mentions, rejected = [], []
-        forms = self.forms
-        masks = forms.masks
-        # Positions where some form starts: two characters that begin a place name (one
-        # position in fifteen of ordinary text); the loop below visits only these.
-        starts = [i for i in range(len(folded) - 1) if folded[i:i + 2] in masks]
         resume = 0
-        for i in starts:
+        for i in self.prefixes.starts(folded):   # where two characters begin a place name
             if i < resume:
                 continue
-            surface = forms.longest_at(folded, i)
+            surface = self._longest_at(folded, i)
             if surface is None:
                 continue
             surface = self._split_qualified(folded, i, surface)
@@ -209,14 +211,35 @@ class RegionMatcher:
                 continue
             union_org = folded.startswith(UNION_SUFFIXES, end)
             sentence = bisect.bisect_right(sentence_starts, i) - 1
-            mentions.append(Mention(section, i, end, original[i:end], surface, forms.get(surface),
+            mentions.append(Mention(section, i, end, original[i:end], surface, self._readings_of(surface),
                                     union_org, sentence))
             resume = end
         return mentions, rejected
 
+    def _longest_at(self, folded: str, i: int):
+        """forms.longest_at, with each prefix's form lengths (longest first) kept as a tuple."""
+        prefix = folded[i:i + 2]
+        lengths = self._lengths.get(prefix)
+        if lengths is None:
+            mask = self.forms.masks.get(prefix, 0)
+            lengths = self._lengths[prefix] = tuple(n for n in range(mask.bit_length(), 0, -1)
+                                                    if mask >> n & 1)
+        values = self.forms.values
+        for n in lengths:
+            piece = folded[i:i + n]
+            if len(piece) == n and piece in values:
+                return piece
+        return None
+
+    def _readings_of(self, surface: str) -> tuple:
+        readings = self._readings.get(surface)
+        if readings is None:
+            readings = self._readings[surface] = self.forms.get(surface)
+        return readings
+
     def _place_at(self, folded: str, i: int, beyond: int) -> bool:
         """Does a place form start at i and reach past `beyond`? (台州市路桥区: 路桥区 is no road)"""
-        form = self.forms.longest_at(folded, i)
+        form = self._longest_at(folded, i)
         return form is not None and i + len(form) > beyond
 
     def _split_qualified(self, folded: str, i: int, surface: str) -> str:
@@ -227,7 +250,7 @@ class RegionMatcher:
         head = surface[:-1]
         if head not in self.forms:
             return surface
-        tail = self.forms.longest_at(folded, i + len(surface) - 1)
+        tail = self._longest_at(folded, i + len(surface) - 1)
         if tail is None or len(tail) < 3:
             return surface
         heads = self.forms.codes(head)
@@ -239,18 +262,13 @@ class RegionMatcher:
         """A function i → the blocked-phrase span (start, end) starting at or before i that
         reaches furthest (the earliest such), or None if none reaches past i; a match [i, end)
         lies inside a blocked phrase iff that span ends at or after end."""
-        starts = {}
-        if self.blocked_pattern is not None and self.blocked_pattern.search(folded):
-            for phrase in self.blocked:  # every occurrence of every phrase (they may overlap)
-                for hit in re.finditer(re.escape(phrase), folded):
-                    if hit.end() > starts.get(hit.start(), (0, -1))[1]:
-                        starts[hit.start()] = (hit.start(), hit.end())
-        if not starts:
+        spans = self.blocked_phrases.spans(folded)   # the longest phrase at each start
+        if not spans:
             return lambda i: None
         positions, reach = [], []  # span starts ascending; the furthest-reaching span up to each
         best = None
-        for start in sorted(starts):
-            span = starts[start]
+        for span in spans:
+            start = span[0]
             if best is None or span[1] > best[1]:
                 best = span
             positions.append(start)
@@ -282,22 +300,35 @@ class RegionMatcher:
         """(accepted: code → [Mention], rejected: [Rejection])."""
         accepted = defaultdict(list)
         pending = []
+        alone = self._alone
         for m in mentions:
             code, kind = m.candidates[0]
-            if len(m.candidates) == 1 and self._stands_alone(m, code, kind):
-                accepted[code].append(m)
-            else:
-                pending.append(m)
+            if len(m.candidates) == 1:
+                key = (m.surface, code, kind)     # all that _stands_alone reads of a sole reading
+                if key not in alone:
+                    alone[key] = self._stands_alone(m, code, kind)
+                if alone[key]:
+                    accepted[code].append(m)
+                    continue
+            pending.append(m)
         before = {(m.section, m.end): m for m in mentions}
+        pending = [(m, self._by_province(m.candidates)) for m in pending]
         for _ in range(3):  # a township accepted now can be a parent's evidence later
             present = self._present(accepted)
             named = {code for code, ms in accepted.items()
                      if any(x.strong or x.union_org for x in ms)}
             still = []
-            for m in pending:
-                # most candidates of a shared township name (城关镇) have no parent in the
-                # story: drop them by code prefix before the full check
-                viable = [c for c, k in m.candidates
+            for m, by_province in pending:
+                # Most candidates of a shared township name (城关镇) or of a far county's
+                # short form have no parent in the story: drop them by province, then by
+                # code prefix, before the full check.  (A candidate whose province is not
+                # present has no ancestor present and is not named: `present` holds every
+                # accepted place with all its ancestors, and a path starts at code[:2].)
+                if present.isdisjoint(by_province):
+                    still.append((m, by_province))
+                    continue
+                viable = [c for province, group in by_province.items() if province in present
+                          for c, k in group
                           if (c[:6] in present or c[:4] in present or c[:2] in present
                               or c in named)
                           and self._in_context(m, c, k, present, named, before)]
@@ -306,21 +337,39 @@ class RegionMatcher:
                 if len(viable) == 1:
                     accepted[viable[0]].append(m)
                 else:
-                    still.append(m)
+                    still.append((m, by_province))
             if len(still) == len(pending):
                 break
             pending = still
         rejected = []
-        for m in pending:
-            code = self._home_fallback(m)
+        for m, _ in pending:
+            code, routine = self._unresolved_of(m)
             if code:
                 accepted[code].append(m)
             else:
-                routine = all(k == SHORT and self.gaz.level(c) == "county" and c[:2] not in self.home
-                              for c, k in m.candidates)
                 rejected.append(Rejection(m.original, m.section, functools.partial(self._why_unsure, m),
                                           routine))
         return dict(accepted), rejected
+
+    def _by_province(self, candidates) -> dict:
+        """province code → the candidates in it, in the candidates' order (by code)."""
+        groups = self._provinces.get(candidates)
+        if groups is None:
+            groups = {}
+            for c, k in candidates:
+                groups.setdefault(c[:2], []).append((c, k))
+            self._provinces[candidates] = groups
+        return groups
+
+    def _unresolved_of(self, m: Mention) -> tuple:
+        """(the home-province reading or None, is the rejection routine) of a mention no
+        context resolved: both depend on its candidates alone."""
+        known = self._unresolved.get(m.candidates)
+        if known is None:
+            routine = all(k == SHORT and self.gaz.level(c) == "county" and c[:2] not in self.home
+                          for c, k in m.candidates)
+            known = self._unresolved[m.candidates] = (self._home_fallback(m), routine)
+        return known
 
     def _in_context(self, m, code, kind, present, named, before) -> bool:
         township = len(code) == 9
@@ -430,7 +479,7 @@ def find_regions(sections, matcher: RegionMatcher = None, blocked_codes=()) -> R
 def bare_union_mentions(gaz, sections, mentions, accepted) -> dict:
     """code → [Mention] for unions named without their place: "县总工会" in a story whose
     only county is 托克托县 (often named in the credit line alone) is that county's union."""
-    covered = defaultdict(list)
+    covered = defaultdict(list)    # section → [(start, end)] in order, without overlaps
     for m in mentions:
         covered[m.section].append((m.start, m.end))
     out = defaultdict(list)
@@ -441,7 +490,7 @@ def bare_union_mentions(gaz, sections, mentions, accepted) -> dict:
         sentence_starts = [0] + [x.end() for x in _SENTENCE_END.finditer(folded)]
         for hit in _BARE_UNION.finditer(folded):
             i = hit.start()
-            if any(a <= i < b for a, b in covered[section]):
+            if _inside(covered[section], i):
                 continue   # 托克托县总工会: the 县 belongs to a name
             char = hit.group(1)
             places = [c for c in accepted if gaz.level(c) in _BARE_LEVELS[char]
@@ -452,6 +501,12 @@ def bare_union_mentions(gaz, sections, mentions, accepted) -> dict:
                                           ((places[0], ALIAS),), True,
                                           bisect.bisect_right(sentence_starts, i) - 1))
     return out
+
+
+def _inside(spans, i) -> bool:
+    """Is position i inside one of `spans` (sorted, not overlapping)?"""
+    k = bisect.bisect_right(spans, (i, float("inf"))) - 1
+    return k >= 0 and i < spans[k][1]
 
 
 def choose_regions(gaz: Gazetteer, accepted: dict) -> list:

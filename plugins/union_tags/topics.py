@@ -7,7 +7,7 @@ says nothing about the topic.
 
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +75,12 @@ class Taxonomy:
             return
         for found in self._pattern.finditer(fold(text)):
             yield found.group(), found.start()
+
+    def keyword_counts(self, text: str) -> Counter:
+        """keyword → number of hits (as `hits` finds them), in order of first hit."""
+        if self._pattern is None:
+            return Counter()
+        return Counter(self._pattern.findall(fold(text)))
 
 
 def keyword_pattern(keywords):
@@ -149,8 +155,8 @@ def score_topics(sections, taxonomy: Taxonomy, blocked=()) -> TopicResult:
     for section, text in sections:
         if section not in factor:   # credit lines say who wrote, not what about
             continue
-        for keyword, _ in taxonomy.hits(text):
-            counts[keyword][section] += 1
+        for keyword, n in taxonomy.keyword_counts(text).items():
+            counts[keyword][section] += n
     scores = defaultdict(float)
     evidence = defaultdict(list)   # slug -> [(points, keyword, counts)]
     hits = defaultdict(int)        # slug -> keyword occurrences
