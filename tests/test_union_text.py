@@ -161,3 +161,21 @@ def test_bad_user_dictionary_line_is_reported(tmp_path):
 def test_fingerprint_is_stable():
     assert union_text.analyzer_fingerprint() == union_text.analyzer_fingerprint()
     assert re.fullmatch(r"[0-9a-f]{16}", union_text.analyzer_fingerprint())
+
+
+def test_pypinyin_loads_only_when_something_is_transliterated():
+    """Its dictionaries cost ~0.5 s and 55 MB: importing the modules that slugify must not load it
+    (a rebuild with cached slugs never needs it); the first transliteration does."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.path.insert(0, 'plugins')\n"
+        "import union_text.pinyin, union_site.slugs, union_guard.reader\n"
+        "assert 'pypinyin' not in sys.modules, 'loaded at import'\n"
+        "assert union_text.pinyin.pinyin_slug('广东 工会') == 'guang-dong-gong-hui'\n"
+        "assert 'pypinyin' in sys.modules\n"
+    )
+    from sitebuild import PROJECT_DIR
+
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=PROJECT_DIR)

@@ -25,6 +25,7 @@ from pathlib import Path
 from markdown import Markdown
 from pelican.readers import _DISCARD, MarkdownReader
 
+from union_text.pinyin import pinyin_slug
 
 from .checks import (MACHINE_FIELDS, check_nesting, check_override, check_repeated_keys,
                      check_required, check_size, check_slug, check_status, complete_date, date_problem,
@@ -40,14 +41,6 @@ _TAGS = re.compile(r"<[^>]*>")
 # Fields holding a comma-separated list: lines continued under them are joined with ", "
 # (others with a space).
 LIST_FIELDS = frozenset({"tags", "authors", "regions", "topics"})
-
-
-def pinyin_slug(text: str) -> str:
-    """union_text's pinyin slug, imported on first use: most articles carry their own Slug:, and
-    pypinyin's dictionaries cost half a second and 55 MB to load."""
-    from union_text.pinyin import pinyin_slug as make_slug
-
-    return make_slug(text)
 
 
 @dataclass

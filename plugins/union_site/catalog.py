@@ -29,7 +29,7 @@ def summary_text(article) -> str:
     return description if isinstance(description, str) else html_to_text(article.summary)
 
 
-def catalog_entry(article, siteurl: str, summary=summary_text) -> dict:
+def catalog_entry(article, siteurl: str) -> dict:
     meta = article.metadata
     entry = {
         "url": absolute_url(siteurl, article.url),
@@ -42,7 +42,7 @@ def catalog_entry(article, siteurl: str, summary=summary_text) -> dict:
         "column": meta.get("column", ""),
         "source": meta.get("source", ""),
         "category": article.category.name if getattr(article, "category", None) else "",
-        "summary": summary(article),
+        "summary": summary_text(article),
         "characters": getattr(article, "char_count", None),
     }
     for field in OPTIONAL_FIELDS:
@@ -70,13 +70,13 @@ def _jsonable(value):
         return str(value)
 
 
-def build_catalog(articles, sitename: str, siteurl: str, summary=summary_text) -> dict:
+def build_catalog(articles, sitename: str, siteurl: str) -> dict:
     ordered = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
     return {
         "version": CATALOG_VERSION,
         "site": sitename,
         "count": len(ordered),
-        "articles": [catalog_entry(a, siteurl, summary) for a in ordered],
+        "articles": [catalog_entry(a, siteurl) for a in ordered],
     }
 
 

@@ -8,6 +8,8 @@ transliterates nothing and never loads pypinyin's dictionaries for it.
 
 import unicodedata
 
+from union_text.pinyin import transliterate   # pypinyin itself loads on the first miss only
+
 _KEY = "slug:"
 
 
@@ -23,8 +25,6 @@ class Transliterations:
         if found is None:
             found = self.store.get(_KEY + text) if self.store is not None else None
             if found is None:
-                from union_text.pinyin import transliterate   # pypinyin loads on the first miss only
-
                 found = transliterate(text)
             if self.store is not None:
                 self.store.put(_KEY + text, found)

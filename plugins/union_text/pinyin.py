@@ -7,24 +7,34 @@ regions, topics, importer output) and the search's pinyin keys come from here.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-
-from pypinyin import Style, lazy_pinyin
 
 MAX_SLUG_LENGTH = 80
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@functools.cache
+def _pypinyin():
+    """pypinyin, imported on first use: its dictionaries cost about half a second and 55 MB, and
+    a rebuild whose slugs all come from caches (or articles with their own Slug:) needs none."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin, Style.NORMAL
+
+
 def transliterate(text: str) -> str:
     """Han characters become space-separated pinyin syllables; everything else is kept."""
-    parts = lazy_pinyin(text or "", style=Style.NORMAL, errors=lambda chars: [chars])
+    lazy_pinyin, normal = _pypinyin()
+    parts = lazy_pinyin(text or "", style=normal, errors=lambda chars: [chars])
     return " ".join(parts)
 
 
 def syllables(word: str) -> list[str]:
     """Toneless pinyin of each Han character of `word` (non-Han characters are left out)."""
-    return lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
+    lazy_pinyin, normal = _pypinyin()
+    return lazy_pinyin(word, style=normal, errors="ignore")
 
 
 def pinyin_slug(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
